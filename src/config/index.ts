@@ -1,0 +1,12 @@
+export { configSearchPath, findConfigFile, loadConfigFromUrl, readConfigFile } from './find.js';
+export { InlineFiles } from './inline-files.js';
+export {
+  applyCommonTwins,
+  type CompressionSettings,
+  makeClientId,
+  type ResolvedService,
+  resolveService,
+} from './resolve.js';
+export { type ConfigDocument, parseConfigDocument, type ServiceDefinition, selectService } from './services.js';
+export { toTlsSettings } from './tls.js';
+export { EncryptedSecret, parseYaml } from './yaml.js';

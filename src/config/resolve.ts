@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError } from '../errors.js';
+import type { Consistency, Logger } from '../spi/types.js';
+import type { ServiceDefinition } from './services.js';
+import { COMMON_KEY_CHECKS, isMapping, toConsistency, toList } from './values.js';
+
+export interface CompressionSettings {
+  readonly algorithm: string;
+  readonly level: number | undefined;
+  /** The algorithm's own block, `compression.<algorithm>`. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** A service with the file and the API merged, before any plugin is loaded. */
+export interface ResolvedService {
+  readonly service: string;
+  readonly source: string;
+  readonly type: string;
+  /** A module to import for `type` when the registry has no plugin for it. */
+  readonly plugin: string | undefined;
+  readonly brokers: readonly string[];
+  readonly topics: readonly string[];
+  readonly consistency: Consistency;
+  readonly clientId: string;
+  readonly valueType: string;
+  readonly receiveTimeoutMs: number;
+  readonly dataEncryption: boolean;
+  readonly crypto: Readonly<Record<string, unknown>>;
+  readonly dataCompression: boolean;
+  readonly compression: CompressionSettings;
+  readonly userDataOnly: boolean;
+  readonly messageFormat: 2 | 3;
+  /** The `tls` block as written (`true` became `{}`), or undefined when TLS is off. */
+  readonly tls: Readonly<Record<string, unknown>> | undefined;
+  /** Broker-specific parameters, file then API. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Common keys the API set, and broker-specific keys it set (to apply common twins). */
+  readonly apiCommonKeys: ReadonlySet<string>;
+  readonly apiParamKeys: ReadonlySet<string>;
+}
+
+export interface ResolveInput {
+  /** From the config file; undefined when there is none (no_config). */
+  readonly definition: ServiceDefinition | undefined;
+  readonly source: string;
+  readonly service: string | undefined;
+  /** Common keys given to the API, spelled as in the file (snake_case). */
+  readonly apiCommon: Readonly<Record<string, unknown>>;
+  /** `typeSpec` given to the API. */
+  readonly apiParams: Readonly<Record<string, unknown>>;
+  readonly logger: Logger;
+}
+
+function deepMerge(base: Record<string, unknown>, top: Readonly<Record<string, unknown>>) {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    const below = merged[key];
+    merged[key] = isMapping(below) && isMapping(value) ? deepMerge(below, value) : value;
+  }
+  return merged;
+}
+
+/** Drops file values whose type is wrong, warning about each; the API's are an error. */
+function checkCommon(
+  values: Readonly<Record<string, unknown>>,
+  where: string,
+  logger: Logger | undefined,
+): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const rule = COMMON_KEY_CHECKS[key];
+    if (rule && !rule.check(value)) {
+      const problem = `${where}${key}: expected ${rule.expected}, got ${describe(value)}`;
+      if (!logger) throw new InvalidArgumentError(problem);
+      logger.warn(`${problem}; ignored`);
+      continue;
+    }
+    kept[key] = value;
+  }
+  return kept;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
+  return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function toTimeout(value: unknown): number {
+  if (value === undefined || value === null || value === 'inf') return Number.POSITIVE_INFINITY;
+  return value as number;
+}
+
+export function makeClientId(): string {
+  return `sinetstream-${randomUUID()}`;
+}
+
+/**
+ * Merges, highest first: broker-specific values given to the API, common values given to
+ * the API, broker-specific values in the file, common values in the file.
+ */
+export function resolveService(input: ResolveInput): ResolvedService {
+  const name = input.definition?.name ?? input.service ?? '(no config)';
+  const where = `service "${name}": `;
+  const fileCommon = checkCommon(input.definition?.common ?? {}, `${input.source}: ${where}`, input.logger);
+  const apiCommon = checkCommon(input.apiCommon, where, undefined);
+  const common = deepMerge(fileCommon, apiCommon);
+  const params = deepMerge({ ...(input.definition?.brokerSpecific ?? {}) }, input.apiParams);
+
+  const type = common.type as string | undefined;
+  if (!type) throw new InvalidArgumentError(`${where}no type given (e.g. type: mqtt)`);
+  const topics = common.topics ?? common.topic;
+  const compression = isMapping(common.compression) ? common.compression : {};
+  const algorithm = typeof compression.algorithm === 'string' ? compression.algorithm : 'gzip';
+  const level = compression.level;
+  if (level !== undefined && typeof level !== 'number') {
+    throw new InvalidArgumentError(`${where}compression.level: expected a number, got ${describe(level)}`);
+  }
+  const valueType = common.value_type ?? 'byte_array';
+  const tls = common.tls;
+  const clientId = common.client_id;
+
+  return {
+    service: name,
+    source: input.source,
+    type,
+    plugin: common.plugin as string | undefined,
+    brokers: common.brokers === undefined ? [] : toList(common.brokers as string | string[]),
+    topics: topics === undefined ? [] : toList(topics as string | string[]),
+    consistency:
+      common.consistency === undefined ? 'AT_MOST_ONCE' : toConsistency(common.consistency, where),
+    clientId: typeof clientId === 'string' && clientId !== '' ? clientId : makeClientId(),
+    valueType: typeof valueType === 'string' ? valueType : (valueType as { name: string }).name,
+    receiveTimeoutMs: toTimeout(common.receive_timeout_ms),
+    dataEncryption: common.data_encryption === true,
+    crypto: isMapping(common.crypto) ? common.crypto : {},
+    dataCompression: common.data_compression === true,
+    compression: {
+      algorithm,
+      level,
+      params: isMapping(compression[algorithm]) ? (compression[algorithm] as Record<string, unknown>) : {},
+    },
+    userDataOnly: common.user_data_only === true,
+    messageFormat: (common.message_format as 2 | 3 | undefined) ?? 3,
+    tls: tls === true ? {} : isMapping(tls) ? tls : undefined,
+    params,
+    apiCommonKeys: new Set(Object.keys(apiCommon)),
+    apiParamKeys: new Set(Object.keys(input.apiParams)),
+  };
+}
+
+/**
+ * A broker-specific key in the file gives way to its common twin given to the API (MQTT `qos`
+ * in the file loses to `consistency` given to the API, but beats the file's `consistency`).
+ */
+export function applyCommonTwins(
+  resolved: ResolvedService,
+  twins: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, unknown>> {
+  if (!twins) return resolved.params;
+  const params = { ...resolved.params };
+  for (const [brokerKey, commonKey] of Object.entries(twins)) {
+    if (resolved.apiCommonKeys.has(commonKey) && !resolved.apiParamKeys.has(brokerKey)) {
+      delete params[brokerKey];
+    }
+  }
+  return params;
+}

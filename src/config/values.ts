@@ -1,0 +1,65 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { Consistency } from '../spi/types.js';
+
+export const CONSISTENCIES: readonly Consistency[] = ['AT_MOST_ONCE', 'AT_LEAST_ONCE', 'EXACTLY_ONCE'];
+
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
+}
+
+/** `AT_LEAST_ONCE`, `at_least_once` or 1 -> `AT_LEAST_ONCE`. */
+export function toConsistency(value: unknown, where: string): Consistency {
+  if (typeof value === 'number' && CONSISTENCIES[value] !== undefined) return CONSISTENCIES[value]!;
+  if (typeof value === 'string') {
+    const upper = value.toUpperCase() as Consistency;
+    if (CONSISTENCIES.includes(upper)) return upper;
+  }
+  throw new InvalidArgumentError(
+    `${where}consistency: ${JSON.stringify(value)} is not AT_MOST_ONCE, AT_LEAST_ONCE or EXACTLY_ONCE`,
+  );
+}
+
+/** A list given as a YAML list or as one comma-separated string. */
+export function toList(value: string | readonly string[]): string[] {
+  const items = typeof value === 'string' ? value.split(',') : value;
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+type Check = (value: unknown) => boolean;
+
+const isString: Check = (v) => typeof v === 'string';
+const isStringOrList: Check = (v) =>
+  typeof v === 'string' || (Array.isArray(v) && v.every((item) => typeof item === 'string'));
+const isBoolean: Check = (v) => typeof v === 'boolean';
+const isTimeout: Check = (v) => (typeof v === 'number' && v >= 0) || v === null || v === 'inf';
+
+/** What each SINETStream key must be; a value that fails is warned about and ignored. */
+export const COMMON_KEY_CHECKS: Readonly<Record<string, { check: Check; expected: string }>> = {
+  type: { check: isString, expected: 'a string' },
+  brokers: { check: isStringOrList, expected: 'a string or a list of strings' },
+  topic: { check: isString, expected: 'a string' },
+  topics: { check: isStringOrList, expected: 'a string or a list of strings' },
+  client_id: { check: (v) => typeof v === 'string' || v === null, expected: 'a string' },
+  consistency: {
+    check: (v) => typeof v === 'string' || typeof v === 'number',
+    expected: 'a name or 0, 1, 2',
+  },
+  value_type: {
+    check: (v) => typeof v === 'string' || (isMapping(v) && typeof v.name === 'string'),
+    expected: 'a string',
+  },
+  receive_timeout_ms: { check: isTimeout, expected: 'a number of milliseconds' },
+  data_compression: { check: isBoolean, expected: 'true or false' },
+  data_encryption: { check: isBoolean, expected: 'true or false' },
+  user_data_only: { check: isBoolean, expected: 'true or false' },
+  compression: { check: isMapping, expected: 'a mapping' },
+  crypto: { check: isMapping, expected: 'a mapping' },
+  tls: { check: (v) => isBoolean(v) || isMapping(v), expected: 'true, false or a mapping' },
+  message_format: { check: (v) => v === 2 || v === 3, expected: '2 or 3' },
+  plugin: { check: isString, expected: 'a module name' },
+};

@@ -1,0 +1,9 @@
+/** What the envelope needs from message encryption; `src/crypto` builds one from `crypto:`. */
+export interface MessageCipher {
+  /** The key version a writer encrypts with: the highest one configured (1 for a plain key). */
+  readonly keyVersion: number;
+  /** salt || iv-or-nonce || ciphertext || tag, as SINETStream 1.10 writes it. */
+  encrypt(plain: Uint8Array): Uint8Array;
+  /** Throws InvalidMessageError for an unknown key version or a blob that does not decrypt. */
+  decrypt(blob: Uint8Array, keyVersion: number): Uint8Array;
+}

@@ -1,0 +1,65 @@
+/**
+ * Every error SINETStream raises is a SinetError. The subclass names are the ones the Python
+ * and Java SINETStream use, so users of either recognise them.
+ */
+export class SinetError extends Error {
+  override name = 'SinetError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** No config file was found, or the one found cannot be read or parsed. */
+export class NoConfigError extends SinetError {
+  override name = 'NoConfigError';
+}
+
+/** The requested service is not defined in the config file. */
+export class NoServiceError extends SinetError {
+  override name = 'NoServiceError';
+}
+
+/** An argument or a config value is not acceptable. */
+export class InvalidArgumentError extends SinetError {
+  override name = 'InvalidArgumentError';
+}
+
+/** No broker plugin is registered for the service's `type`. */
+export class UnsupportedServiceTypeError extends SinetError {
+  override name = 'UnsupportedServiceTypeError';
+}
+
+/** The broker could not be reached, or the connection broke. */
+export class ConnectionError extends SinetError {
+  override name = 'ConnectionError';
+}
+
+/** `open()` was called on a reader or writer that is already open. */
+export class AlreadyConnectedError extends SinetError {
+  override name = 'AlreadyConnectedError';
+}
+
+/** A received message is not a valid SINETStream message (bad envelope, bad ciphertext...). */
+export class InvalidMessageError extends SinetError {
+  override name = 'InvalidMessageError';
+}
+
+/** The broker refused the credentials, or the operation on this topic. */
+export class AuthorizationError extends SinetError {
+  override name = 'AuthorizationError';
+}
+
+/** The operation is not supported by this broker plugin (e.g. seek on MQTT). */
+export class UnsupportedOperationError extends SinetError {
+  override name = 'UnsupportedOperationError';
+}
+
+/** A reader or writer was used before `open()` or after `close()`. */
+export class NotOpenError extends SinetError {
+  override name = 'NotOpenError';
+}
+
+/** A publish was refused by the broker (negative acknowledgement, unroutable...). */
+export class PublishError extends SinetError {
+  override name = 'PublishError';
+}

@@ -1,0 +1,21 @@
+import { gzipCompression } from '../compression/gzip.js';
+import type { BrokerPlugin } from '../spi/types.js';
+import { PluginRegistry } from '../spi/registry.js';
+import { byteArrayValueType, textValueType } from '../value-types/index.js';
+import { memoryPlugin } from './memory/index.js';
+
+/** Imports a built-in plugin only when a service first uses its type. */
+function lazy(load: () => Promise<{ plugin: BrokerPlugin }>): () => Promise<BrokerPlugin> {
+  return async () => (await load()).plugin;
+}
+
+/** A registry holding every built-in plugin; broker clients are imported on first use only. */
+export function createRegistry(): PluginRegistry {
+  return new PluginRegistry()
+    .registerBroker('memory', memoryPlugin)
+    .registerValueType('byte_array', byteArrayValueType)
+    .registerValueType('text', textValueType)
+    .registerCompression('gzip', gzipCompression);
+}
+
+export const defaultRegistry: PluginRegistry = createRegistry();

@@ -1,0 +1,115 @@
+import type { CallOptions, ReceivedMessage } from './types.js';
+
+interface Waiter {
+  resolve(message: ReceivedMessage | undefined): void;
+  reject(error: unknown): void;
+}
+
+export interface MessageQueueOptions {
+  /** Above this many buffered messages `onHigh` is called so the plugin can pause its source. */
+  highWaterMark?: number;
+  onHigh?(): void;
+  /** Called when the buffer has drained to half the high-water mark after `onHigh`. */
+  onLow?(): void;
+}
+
+/**
+ * Turns a push-style client (events, callbacks) into the pull-style `receive` a
+ * PluginReader offers, with close and abort semantics that follow the SPI rules.
+ */
+export class MessageQueue {
+  readonly #buffer: ReceivedMessage[] = [];
+  readonly #waiters: Waiter[] = [];
+  readonly #options: MessageQueueOptions;
+  #failure: unknown;
+  #closed = false;
+  #paused = false;
+
+  constructor(options: MessageQueueOptions = {}) {
+    this.#options = options;
+  }
+
+  get size(): number {
+    return this.#buffer.length;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  push(message: ReceivedMessage): void {
+    if (this.#closed) return;
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      waiter.resolve(message);
+      return;
+    }
+    this.#buffer.push(message);
+    const high = this.#options.highWaterMark;
+    if (high !== undefined && !this.#paused && this.#buffer.length >= high) {
+      this.#paused = true;
+      this.#options.onHigh?.();
+    }
+  }
+
+  /** Fails the next `receive` calls with `error` (after buffered messages are taken). */
+  fail(error: unknown): void {
+    if (this.#closed) return;
+    this.#failure = error;
+    this.#closed = true;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+  }
+
+  /** Drops the buffered messages (after a seek); waiting receivers keep waiting. */
+  clear(): void {
+    this.#buffer.length = 0;
+    this.#maybeResume();
+  }
+
+  /** Ends the queue: pending and later `receive` calls resolve `undefined`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#buffer.length = 0;
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve(undefined);
+  }
+
+  receive(options: CallOptions = {}): Promise<ReceivedMessage | undefined> {
+    const message = this.#buffer.shift();
+    if (message) {
+      this.#maybeResume();
+      return Promise.resolve(message);
+    }
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.resolve(undefined);
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        resolve: (m) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(m);
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      this.#waiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #maybeResume(): void {
+    const high = this.#options.highWaterMark;
+    if (this.#paused && high !== undefined && this.#buffer.length <= Math.floor(high / 2)) {
+      this.#paused = false;
+      this.#options.onLow?.();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { InvalidArgumentError, UnsupportedServiceTypeError } from '../errors.js';
+import type { BrokerPlugin, CompressionPlugin, ValueTypePlugin } from './types.js';
+
+/** A plugin given as is, or a loader that imports it on first use. */
+export type Lazy<T> = T | (() => Promise<T>);
+
+/** What a third-party plugin package exports: its default export or a named `plugins` list. */
+export interface PluginModule {
+  default?: PluginBundle;
+  plugins?: PluginBundle;
+}
+
+/** One plugin, or several of any kind. */
+export type PluginBundle =
+  | BrokerPlugin
+  | ValueTypePlugin
+  | CompressionPlugin
+  | ReadonlyArray<BrokerPlugin | ValueTypePlugin | CompressionPlugin>;
+
+class LazyTable<T> {
+  readonly #entries = new Map<string, Lazy<T>>();
+  readonly #loading = new Map<string, Promise<T>>();
+
+  set(name: string, entry: Lazy<T>): void {
+    this.#entries.set(name, entry);
+    this.#loading.delete(name);
+  }
+
+  has(name: string): boolean {
+    return this.#entries.has(name);
+  }
+
+  names(): string[] {
+    return [...this.#entries.keys()].sort();
+  }
+
+  copyFrom(other: LazyTable<T>): void {
+    for (const [name, entry] of other.#entries) this.#entries.set(name, entry);
+  }
+
+  async get(name: string): Promise<T | undefined> {
+    const entry = this.#entries.get(name);
+    if (entry === undefined) return undefined;
+    if (typeof entry !== 'function') return entry;
+    let loading = this.#loading.get(name);
+    if (!loading) {
+      loading = (entry as () => Promise<T>)();
+      this.#loading.set(name, loading);
+    }
+    return loading;
+  }
+}
+
+/**
+ * Where readers and writers look plugins up. Pass your own (from `createRegistry()`) in the
+ * `registry` option to add plugins; the library's default one is never changed by users.
+ */
+export class PluginRegistry {
+  readonly #brokers = new LazyTable<BrokerPlugin>();
+  readonly #valueTypes = new LazyTable<ValueTypePlugin>();
+  readonly #compressions = new LazyTable<CompressionPlugin>();
+
+  registerBroker(type: string, plugin: Lazy<BrokerPlugin>): this {
+    this.#brokers.set(type, plugin);
+    return this;
+  }
+
+  registerValueType(name: string, plugin: Lazy<ValueTypePlugin>): this {
+    this.#valueTypes.set(name, plugin);
+    return this;
+  }
+
+  registerCompression(name: string, plugin: Lazy<CompressionPlugin>): this {
+    this.#compressions.set(name, plugin);
+    return this;
+  }
+
+  /** Registers every plugin a package exports (see PluginModule). */
+  registerModule(module: PluginModule, from = 'module'): this {
+    const bundle = module.default ?? module.plugins;
+    if (bundle === undefined) {
+      throw new InvalidArgumentError(`plugin ${from} exports neither a default nor "plugins"`);
+    }
+    const list = Array.isArray(bundle) ? bundle : [bundle];
+    for (const plugin of list as Array<BrokerPlugin | ValueTypePlugin | CompressionPlugin>) {
+      if ('createWriter' in plugin) this.registerBroker(plugin.type, plugin);
+      else if ('serialize' in plugin) this.registerValueType(plugin.name, plugin);
+      else if ('create' in plugin) this.registerCompression(plugin.name, plugin);
+      else throw new InvalidArgumentError(`plugin ${from} exports something that is not a plugin`);
+    }
+    return this;
+  }
+
+  /** A copy that can be extended without touching this registry. */
+  clone(): PluginRegistry {
+    const copy = new PluginRegistry();
+    copy.#brokers.copyFrom(this.#brokers);
+    copy.#valueTypes.copyFrom(this.#valueTypes);
+    copy.#compressions.copyFrom(this.#compressions);
+    return copy;
+  }
+
+  brokerTypes(): string[] {
+    return this.#brokers.names();
+  }
+
+  valueTypeNames(): string[] {
+    return this.#valueTypes.names();
+  }
+
+  compressionNames(): string[] {
+    return this.#compressions.names();
+  }
+
+  async broker(type: string, service = '?'): Promise<BrokerPlugin> {
+    const plugin = await this.#brokers.get(type);
+    if (!plugin) {
+      throw new UnsupportedServiceTypeError(
+        `service "${service}": no broker plugin for type "${type}" (known: ${this.brokerTypes().join(', ')})`,
+      );
+    }
+    return plugin;
+  }
+
+  async valueType(name: string): Promise<ValueTypePlugin> {
+    const plugin = await this.#valueTypes.get(name);
+    if (!plugin) {
+      throw new InvalidArgumentError(
+        `value_type: unknown "${name}" (known: ${this.valueTypeNames().join(', ')})`,
+      );
+    }
+    return plugin;
+  }
+
+  async compression(name: string): Promise<CompressionPlugin> {
+    const plugin = await this.#compressions.get(name);
+    if (!plugin) {
+      throw new InvalidArgumentError(
+        `compression.algorithm: unknown "${name}" (known: ${this.compressionNames().join(', ')})`,
+      );
+    }
+    return plugin;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * What a broker plugin implements. A plugin sees only bytes: serialisation, compression,
+ * encryption and the SINETStream envelope all happen in core before `publish` and after a
+ * message is received.
+ */
+
+export type Consistency = 'AT_MOST_ONCE' | 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
+
+/** Where the library writes what it has to say; the default writes warnings to stderr. */
+export interface Logger {
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+/**
+ * The common `tls` block of a service, with `*_data` values already written to private
+ * temporary files. Plugins map it to their client's options.
+ */
+export interface TlsSettings {
+  /** CA certificate file (PEM). */
+  caCerts?: string;
+  /** Client certificate file (PEM). */
+  certfile?: string;
+  /** Client private key file (PEM). */
+  keyfile?: string;
+  /** Passphrase of the client private key. */
+  keyfilePassword?: string;
+  /** OpenSSL cipher list. */
+  ciphers?: string;
+  /** Check that the server certificate names the host (default true). */
+  checkHostname: boolean;
+}
+
+/** Everything a plugin is told about the service it serves. */
+export interface PluginContext {
+  readonly service: string;
+  readonly type: string;
+  /** As written by the user: `host`, `host:port` or `[v6]:port`; see `parseBroker`. */
+  readonly brokers: readonly string[];
+  readonly consistency: Consistency;
+  readonly clientId: string;
+  /** Set when TLS is on (`tls: true` or any `tls` key). */
+  readonly tls: TlsSettings | undefined;
+  /**
+   * Broker-specific parameters: `type_spec` of a v3 file, and the keys SINETStream itself
+   * does not use in v1/v2 files, with the API's `typeSpec` applied on top.
+   */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly logger: Logger;
+}
+
+export interface WriterContext extends PluginContext {
+  readonly topic: string;
+}
+
+export interface ReaderContext extends PluginContext {
+  readonly topics: readonly string[];
+  /** Milliseconds of silence after which iteration ends; Infinity waits forever. */
+  readonly receiveTimeoutMs: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface PublishOptions extends CallOptions {
+  /** The message's timestamp (microseconds since the epoch), for brokers that file by time. */
+  timestampUs?: number;
+}
+
+/** A message as the broker delivered it. */
+export interface ReceivedMessage {
+  readonly bytes: Uint8Array;
+  readonly topic: string;
+  /** The client library's own message object. */
+  readonly raw: unknown;
+  /**
+   * Called by core once the message has been handed to the user and the user has moved on
+   * (AT_LEAST_ONCE acknowledgement). Absent when the broker needs no acknowledgement.
+   */
+  settle?(): void | Promise<void>;
+}
+
+/**
+ * Rules for every writer: `publish` may be called again before an earlier call settles; its
+ * promise resolves once the broker has the message at the configured consistency and rejects
+ * with a SinetError otherwise. `close` flushes what is in flight, and is idempotent.
+ */
+export interface PluginWriter {
+  open(options?: CallOptions): Promise<void>;
+  publish(bytes: Uint8Array, options?: PublishOptions): Promise<void>;
+  close(): Promise<void>;
+  /** The client library's own metrics, exposed as `metrics.raw`. */
+  metrics?(): unknown;
+  resetMetrics?(): void;
+}
+
+/**
+ * Rules for every reader: `receive` resolves with the next message, or with `undefined` once
+ * the reader is closed; an aborted `signal` rejects it with the signal's reason and must
+ * not lose a message (the next `receive` gets it). `close` is idempotent and settles a
+ * pending `receive`.
+ */
+export interface PluginReader {
+  open(options?: CallOptions): Promise<void>;
+  receive(options?: CallOptions): Promise<ReceivedMessage | undefined>;
+  close(): Promise<void>;
+  seekToBeginning?(): Promise<void>;
+  seekToEnd?(): Promise<void>;
+  metrics?(): unknown;
+  resetMetrics?(): void;
+}
+
+export interface AsyncReaderHandlers {
+  onMessage(message: ReceivedMessage): void | Promise<void>;
+  onFailure(error: Error): void;
+}
+
+/** A push-style reader; core builds one from a PluginReader when a plugin has none. */
+export interface PluginAsyncReader {
+  open(handlers: AsyncReaderHandlers, options?: CallOptions): Promise<void>;
+  close(): Promise<void>;
+  metrics?(): unknown;
+  resetMetrics?(): void;
+}
+
+export interface BrokerPlugin {
+  /** The service `type` this plugin serves, e.g. `mqtt`. */
+  readonly type: string;
+  /**
+   * Broker-specific keys that stand for a common option, e.g. `{ qos: 'consistency' }`.
+   * A twin given in the config file gives way to its common option given to the API.
+   */
+  readonly commonTwins?: Readonly<Record<string, string>>;
+  createWriter(context: WriterContext): PluginWriter;
+  createReader(context: ReaderContext): PluginReader;
+  /** Optional: a writer for AsyncMessageWriter; createWriter is used when absent. */
+  createAsyncWriter?(context: WriterContext): PluginWriter;
+  /** Optional: a push-style reader for AsyncMessageReader. */
+  createAsyncReader?(context: ReaderContext): PluginAsyncReader;
+}
+
+/** A value type: how user values become bytes and back (`value_type` in the config). */
+export interface ValueTypePlugin<T = unknown> {
+  readonly name: string;
+  serialize(value: T): Uint8Array;
+  deserialize(bytes: Uint8Array): T;
+}
+
+/** One configured compressor; both directions are synchronous so the per-message path stays cheap. */
+export interface Compressor {
+  compress(bytes: Uint8Array): Uint8Array;
+  decompress(bytes: Uint8Array): Uint8Array;
+}
+
+export interface CompressionPlugin {
+  /** The `compression.algorithm` name, e.g. `gzip`. */
+  readonly name: string;
+  /**
+   * Builds a compressor. `level` is undefined when the user gave none; `params` is the
+   * algorithm's own block (`compression.<name>`), if any.
+   */
+  create(level: number | undefined, params: Readonly<Record<string, unknown>>): Compressor | Promise<Compressor>;
+}
