@@ -11,7 +11,7 @@ export interface FoundConfig {
 }
 
 /** The places searched, in order; the first that exists is used, alone. */
-export function configSearchPath(cwd = process.cwd(), home = homedir()): string[] {
+export function searchedPaths(cwd = process.cwd(), home = homedir()): string[] {
   return [join(cwd, '.sinetstream_config.yml'), join(home, '.config', 'sinetstream', 'config.yml')];
 }
 
@@ -28,7 +28,7 @@ export function readConfigFile(path: string): FoundConfig {
 
 /** The first config file on the search path, or undefined when there is none. */
 export function findConfigFile(cwd?: string, home?: string): FoundConfig | undefined {
-  for (const path of configSearchPath(cwd, home)) {
+  for (const path of searchedPaths(cwd, home)) {
     if (existsSync(path)) return readConfigFile(path);
   }
   return undefined;

@@ -1,4 +1,4 @@
-export { configSearchPath, findConfigFile, loadConfigFromUrl, readConfigFile } from './find.js';
+export { searchedPaths, findConfigFile, loadConfigFromUrl, readConfigFile } from './find.js';
 export { InlineFiles } from './inline-files.js';
 export {
   applyCommonTwins,

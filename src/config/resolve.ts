@@ -15,6 +15,7 @@ export interface CompressionSettings {
 export interface ResolvedService {
   readonly service: string;
   readonly source: string;
+  /** The broker type; '' when none was given (fine for a codec, not for a reader or writer). */
   readonly type: string;
   /** A module to import for `type` when the registry has no plugin for it. */
   readonly plugin: string | undefined;
@@ -109,8 +110,7 @@ export function resolveService(input: ResolveInput): ResolvedService {
   const common = deepMerge(fileCommon, apiCommon);
   const params = deepMerge({ ...(input.definition?.brokerSpecific ?? {}) }, input.apiParams);
 
-  const type = common.type as string | undefined;
-  if (!type) throw new InvalidArgumentError(`${where}no type given (e.g. type: mqtt)`);
+  const type = (common.type as string | undefined) ?? '';
   const topics = common.topics ?? common.topic;
   const compression = isMapping(common.compression) ? common.compression : {};
   const algorithm = typeof compression.algorithm === 'string' ? compression.algorithm : 'gzip';

@@ -1,0 +1,101 @@
+import { SinetError } from '../errors.js';
+import type {
+  AsyncReaderHandlers,
+  BrokerPlugin,
+  PluginAsyncReader,
+  PluginContext,
+  PluginReader,
+  ReceivedMessage,
+} from '../spi/types.js';
+import type { Message } from './message.js';
+import { ReaderBase } from './message-reader.js';
+import type { ReaderOptions } from './options.js';
+
+/** Drives a pull-style PluginReader as a push-style one, for plugins that have no own. */
+class PullingAsyncReader implements PluginAsyncReader {
+  readonly #stop = new AbortController();
+  #loop: Promise<void> | undefined;
+
+  constructor(private readonly reader: PluginReader) {}
+
+  async open(handlers: AsyncReaderHandlers): Promise<void> {
+    await this.reader.open();
+    this.#loop = this.#run(handlers);
+  }
+
+  async #run(handlers: AsyncReaderHandlers): Promise<void> {
+    const { signal } = this.#stop;
+    while (!signal.aborted) {
+      let received: ReceivedMessage | undefined;
+      try {
+        received = await this.reader.receive({ signal });
+      } catch (error) {
+        if (signal.aborted) return;
+        handlers.onFailure(error as Error);
+        return;
+      }
+      if (!received) return;
+      await handlers.onMessage(received);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#stop.abort();
+    await this.reader.close();
+    await this.#loop;
+  }
+
+  metrics(): unknown {
+    return this.reader.metrics?.();
+  }
+
+  resetMetrics(): void {
+    this.reader.resetMetrics?.();
+  }
+}
+
+/**
+ * Receives messages by callback: set `onMessage` (and `onFailure`), then `open()`.
+ * A message is acknowledged (AT_LEAST_ONCE) once `onMessage` has returned, or its promise
+ * resolved. Errors from decoding or from `onMessage` go to `onFailure`.
+ */
+export class AsyncMessageReader<T = Uint8Array> extends ReaderBase<T, PluginAsyncReader> {
+  onMessage: ((message: Message<T>) => void | Promise<void>) | undefined;
+  onFailure: ((error: Error) => void) | undefined;
+
+  constructor(options: ReaderOptions<T> = {}) {
+    super(options);
+  }
+
+  protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginAsyncReader {
+    const readerContext = this.readerContext(context);
+    return plugin.createAsyncReader?.(readerContext) ?? new PullingAsyncReader(plugin.createReader(readerContext));
+  }
+
+  protected async openHandle(handle: PluginAsyncReader): Promise<void> {
+    await handle.open({
+      onMessage: (received) => this.#deliver(received),
+      onFailure: (error) => this.#fail(error),
+    });
+  }
+
+  async #deliver(received: ReceivedMessage): Promise<void> {
+    try {
+      const message = this.decode(received);
+      await this.onMessage?.(message);
+    } catch (error) {
+      this.#fail(error);
+    }
+    try {
+      await received.settle?.();
+    } catch (error) {
+      this.#fail(new SinetError(`${this.describe()}: acknowledging a message failed`, { cause: error }));
+    }
+  }
+
+  #fail(error: unknown): void {
+    const failure = error instanceof Error ? error : new SinetError(String(error), { cause: error });
+    if (this.onFailure) this.onFailure(failure);
+    else this.logger.warn(`${this.describe()}: ${failure.message} (set onFailure to handle it)`);
+  }
+}

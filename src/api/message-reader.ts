@@ -1,0 +1,158 @@
+import { SinetError, UnsupportedOperationError } from '../errors.js';
+import type { PluginRegistry } from '../spi/registry.js';
+import type { BrokerPlugin, PluginContext, PluginReader, ReaderContext, ReceivedMessage } from '../spi/types.js';
+import { loadService } from './load-service.js';
+import { Message } from './message.js';
+import type { ReaderOptions } from './options.js';
+import { ServiceClient, type PluginHandle } from './service-client.js';
+
+/** What MessageReader and AsyncMessageReader share: topics, timeout, decoding. */
+export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClient<H> {
+  readonly #options: ReaderOptions<T>;
+  #deserialize: ((bytes: Uint8Array) => T) | undefined;
+
+  constructor(options: ReaderOptions<T>) {
+    super(loadService(options, 'reader'), options);
+    this.#options = options;
+  }
+
+  get topics(): readonly string[] {
+    return this.resolved.topics;
+  }
+
+  /** Infinity when the reader waits forever. */
+  get receiveTimeoutMs(): number {
+    return this.resolved.receiveTimeoutMs;
+  }
+
+  protected async prepare(registry: PluginRegistry): Promise<void> {
+    const custom = this.#options.valueDeserializer;
+    if (custom) this.#deserialize = custom;
+    else {
+      const valueType = await registry.valueType(this.resolved.valueType);
+      this.#deserialize = (bytes) => valueType.deserialize(bytes) as T;
+    }
+  }
+
+  protected readerContext(context: PluginContext): ReaderContext {
+    return { ...context, topics: this.topics, receiveTimeoutMs: this.receiveTimeoutMs };
+  }
+
+  /** Envelope and value decoding; failures are counted and rethrown as they are. */
+  protected decode(received: ReceivedMessage): Message<T> {
+    try {
+      const decoded = this.envelope.decode(received.bytes);
+      const value = this.#deserialize!(decoded.payload);
+      this.recorder.recordMessage(received.bytes.length, decoded.compressedLength, decoded.uncompressedLength);
+      return new Message(value, received.topic, decoded.timestampUs, received.raw);
+    } catch (error) {
+      this.recorder.recordError();
+      throw error;
+    }
+  }
+}
+
+/**
+ * Receives messages from one or more topics: `for await (const message of reader)`.
+ * Iteration ends after `receiveTimeoutMs` without a message, or when the reader closes.
+ */
+export class MessageReader<T = Uint8Array>
+  extends ReaderBase<T, PluginReader>
+  implements AsyncIterable<Message<T>>
+{
+  readonly #closed = new AbortController();
+
+  constructor(options: ReaderOptions<T> = {}) {
+    super(options);
+  }
+
+  protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginReader {
+    return plugin.createReader(this.readerContext(context));
+  }
+
+  protected async openHandle(handle: PluginReader): Promise<void> {
+    await handle.open();
+  }
+
+  protected override beforeClose(): void {
+    this.#closed.abort();
+  }
+
+  /**
+   * Messages as they arrive. A message that is not a valid SINETStream message ends the
+   * iteration with InvalidMessageError; iterating again goes on with the next one.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Message<T>, void, undefined> {
+    const reader = this.handle();
+    let taken: ReceivedMessage | undefined;
+    try {
+      for (;;) {
+        if (taken) {
+          const handled = taken;
+          taken = undefined;
+          await this.#settle(handled);
+        }
+        taken = await this.#receive(reader);
+        if (!taken) return;
+        const message = this.decode(taken);
+        yield message;
+      }
+    } finally {
+      // The user broke out after handling the last message, or it failed to decode: either
+      // way it must not come back (AT_LEAST_ONCE would otherwise redeliver it forever).
+      if (taken) await this.#settle(taken);
+    }
+  }
+
+  async seekToBeginning(): Promise<void> {
+    const reader = this.handle();
+    if (!reader.seekToBeginning) throw this.#cannotSeek();
+    await reader.seekToBeginning();
+  }
+
+  async seekToEnd(): Promise<void> {
+    const reader = this.handle();
+    if (!reader.seekToEnd) throw this.#cannotSeek();
+    await reader.seekToEnd();
+  }
+
+  #cannotSeek(): UnsupportedOperationError {
+    return new UnsupportedOperationError(`${this.describe()}: type "${this.resolved.type}" cannot seek`);
+  }
+
+  async #settle(message: ReceivedMessage): Promise<void> {
+    if (!message.settle || this.#closed.signal.aborted) return;
+    try {
+      await message.settle();
+    } catch (error) {
+      throw error instanceof SinetError
+        ? error
+        : new SinetError(`${this.describe()}: acknowledging a message failed`, { cause: error });
+    }
+  }
+
+  /** The next message, or undefined on timeout or close. */
+  async #receive(reader: PluginReader): Promise<ReceivedMessage | undefined> {
+    const closed = this.#closed.signal;
+    if (closed.aborted) return undefined;
+    const timeout = this.receiveTimeoutMs;
+    if (!Number.isFinite(timeout)) return this.#receiveUntil(reader, closed);
+    // A ref'd timer, unlike AbortSignal.timeout: the process must stay alive while it waits.
+    const expired = new AbortController();
+    const timer = setTimeout(() => expired.abort(), timeout);
+    try {
+      return await this.#receiveUntil(reader, AbortSignal.any([closed, expired.signal]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #receiveUntil(reader: PluginReader, signal: AbortSignal): Promise<ReceivedMessage | undefined> {
+    try {
+      return await reader.receive({ signal });
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      throw error;
+    }
+  }
+}

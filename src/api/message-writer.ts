@@ -1,0 +1,110 @@
+import type { EncodedEnvelope } from '../envelope/envelope-codec.js';
+import { PublishError, SinetError } from '../errors.js';
+import type { PluginRegistry } from '../spi/registry.js';
+import type { BrokerPlugin, PluginContext, PluginWriter, WriterContext } from '../spi/types.js';
+import { loadService } from './load-service.js';
+import type { WriterOptions } from './options.js';
+import { ServiceClient } from './service-client.js';
+import { toTimestampUs } from './timestamp.js';
+
+export interface PublishOptions {
+  /** Seconds since the epoch (as upstream) or a Date; default: now, to the microsecond. */
+  timestamp?: number | Date;
+  signal?: AbortSignal;
+}
+
+abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
+  readonly #options: WriterOptions<T>;
+  #serialize: ((value: T) => Uint8Array) | undefined;
+
+  constructor(options: WriterOptions<T>) {
+    super(loadService(options, 'writer'), options);
+    this.#options = options;
+  }
+
+  get topic(): string {
+    return this.resolved.topics[0]!;
+  }
+
+  protected async prepare(registry: PluginRegistry): Promise<void> {
+    const custom = this.#options.valueSerializer;
+    if (custom) this.#serialize = custom;
+    else {
+      const valueType = await registry.valueType(this.resolved.valueType);
+      this.#serialize = (value) => valueType.serialize(value);
+    }
+  }
+
+  protected async openHandle(handle: PluginWriter): Promise<void> {
+    await handle.open();
+  }
+
+  protected writerContext(context: PluginContext): WriterContext {
+    return { ...context, topic: this.topic };
+  }
+
+  protected async send(value: T, options: PublishOptions): Promise<void> {
+    const writer = this.handle();
+    let encoded: EncodedEnvelope;
+    const timestampUs = toTimestampUs(options.timestamp);
+    try {
+      encoded = this.envelope.encode(this.#serialize!(value), timestampUs);
+    } catch (error) {
+      this.recorder.recordError();
+      throw error;
+    }
+    try {
+      await writer.publish(encoded.bytes, { signal: options.signal, timestampUs });
+    } catch (error) {
+      this.recorder.recordError();
+      throw error instanceof SinetError
+        ? error
+        : new PublishError(`${this.describe()}: publish to "${this.topic}" failed: ${String(error)}`, {
+            cause: error,
+          });
+    }
+    this.recorder.recordMessage(encoded.bytes.length, encoded.compressedLength, encoded.uncompressedLength);
+  }
+}
+
+/**
+ * Sends messages to one topic of a service. `publish` resolves once the broker has the
+ * message at the configured consistency.
+ *
+ * ```ts
+ * await using writer = await new MessageWriter({ service: 'service-1', valueType: 'text' }).open();
+ * await writer.publish('hello');
+ * ```
+ */
+export class MessageWriter<T = Uint8Array> extends WriterBase<T> {
+  constructor(options: WriterOptions<T> = {}) {
+    super(options);
+  }
+
+  protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginWriter {
+    return plugin.createWriter(this.writerContext(context));
+  }
+
+  publish(value: T, options: PublishOptions = {}): Promise<void> {
+    return this.send(value, options);
+  }
+}
+
+/**
+ * The asynchronous writer: `publish` never throws, returns at once, and many publishes may
+ * be in flight; each promise settles with that message's outcome.
+ */
+export class AsyncMessageWriter<T = Uint8Array> extends WriterBase<T> {
+  constructor(options: WriterOptions<T> = {}) {
+    super(options);
+  }
+
+  protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginWriter {
+    const writerContext = this.writerContext(context);
+    return plugin.createAsyncWriter?.(writerContext) ?? plugin.createWriter(writerContext);
+  }
+
+  publish(value: T, options: PublishOptions = {}): Promise<void> {
+    return this.send(value, options);
+  }
+}

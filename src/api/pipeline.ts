@@ -1,0 +1,76 @@
+import { InlineFiles } from '../config/inline-files.js';
+import { applyCommonTwins, type ResolvedService } from '../config/resolve.js';
+import { toTlsSettings } from '../config/tls.js';
+import { createCipher } from '../crypto/index.js';
+import { EnvelopeCodec } from '../envelope/envelope-codec.js';
+import { InvalidArgumentError, UnsupportedServiceTypeError } from '../errors.js';
+import type { PluginModule, PluginRegistry } from '../spi/registry.js';
+import type { BrokerPlugin, Logger, PluginContext } from '../spi/types.js';
+
+/** The envelope a service's compression, encryption and format settings describe. */
+export async function buildEnvelope(
+  resolved: ResolvedService,
+  registry: PluginRegistry,
+): Promise<EnvelopeCodec> {
+  const { compression } = resolved;
+  const compressor = resolved.dataCompression
+    ? await (await registry.compression(compression.algorithm)).create(compression.level, compression.params)
+    : undefined;
+  const cipher = resolved.dataEncryption ? await createCipher(resolved.crypto) : undefined;
+  if (resolved.messageFormat !== 2 && resolved.messageFormat !== 3) {
+    throw new InvalidArgumentError(`message_format: ${resolved.messageFormat} is not 2 or 3`);
+  }
+  return new EnvelopeCodec({
+    userDataOnly: resolved.userDataOnly,
+    messageFormat: resolved.messageFormat,
+    compressor,
+    cipher,
+  });
+}
+
+/**
+ * The broker plugin for the service's type: from the registry, or else from the npm module
+ * the service names in `plugin:` (its default export or `plugins`).
+ */
+export async function loadBrokerPlugin(
+  resolved: ResolvedService,
+  registry: PluginRegistry,
+): Promise<BrokerPlugin> {
+  if (resolved.type === '') {
+    throw new InvalidArgumentError(`service "${resolved.service}": no type given (e.g. type: mqtt)`);
+  }
+  if (resolved.plugin === undefined || registry.brokerTypes().includes(resolved.type)) {
+    return registry.broker(resolved.type, resolved.service);
+  }
+  let module: PluginModule;
+  try {
+    module = (await import(resolved.plugin)) as PluginModule;
+  } catch (error) {
+    throw new UnsupportedServiceTypeError(
+      `service "${resolved.service}": cannot import plugin module "${resolved.plugin}" for type "${resolved.type}"`,
+      { cause: error },
+    );
+  }
+  return registry.clone().registerModule(module, resolved.plugin).broker(resolved.type, resolved.service);
+}
+
+/** What the plugin is told; `*_data` values become private temp files owned by `files`. */
+export function pluginContext(
+  resolved: ResolvedService,
+  plugin: BrokerPlugin,
+  files: InlineFiles,
+  logger: Logger,
+): PluginContext {
+  return {
+    service: resolved.service,
+    type: resolved.type,
+    brokers: resolved.brokers,
+    consistency: resolved.consistency,
+    clientId: resolved.clientId,
+    tls: toTlsSettings(resolved.tls && files.materialize(resolved.tls, 'tls.')),
+    params: files.materialize(applyCommonTwins(resolved, plugin.commonTwins)),
+    logger,
+  };
+}
+
+export { InlineFiles };

@@ -1,0 +1,164 @@
+import type { ResolvedService } from '../config/resolve.js';
+import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
+import { AlreadyConnectedError, NotOpenError, SinetError } from '../errors.js';
+import { type Metrics, MetricsRecorder } from '../metrics/index.js';
+import { defaultRegistry } from '../plugins/builtins.js';
+import type { PluginRegistry } from '../spi/registry.js';
+import type { BrokerPlugin, Consistency, Logger, PluginContext } from '../spi/types.js';
+import { stderrLogger } from './load-service.js';
+import type { CommonOptions } from './options.js';
+import { buildEnvelope, InlineFiles, loadBrokerPlugin, pluginContext } from './pipeline.js';
+
+type State = 'created' | 'opening' | 'open' | 'closing' | 'closed';
+
+/** The plugin-side object a client drives: every kind has close() and may have metrics. */
+export interface PluginHandle {
+  close(): Promise<void>;
+  metrics?(): unknown;
+  resetMetrics?(): void;
+}
+
+/**
+ * What readers and writers share: the resolved service, the open/close life cycle
+ * (AlreadyConnectedError on a second open, idempotent close that also works mid-open),
+ * `await using`, and metrics.
+ */
+export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisposable {
+  protected readonly resolved: ResolvedService;
+  protected readonly logger: Logger;
+  protected readonly recorder = new MetricsRecorder();
+  readonly #registry: PluginRegistry;
+  readonly #files = new InlineFiles();
+  #state: State = 'created';
+  #opening: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #handle: H | undefined;
+  #envelope: EnvelopeCodec | undefined;
+
+  protected constructor(resolved: ResolvedService, options: CommonOptions) {
+    this.resolved = resolved;
+    this.logger = options.logger ?? stderrLogger;
+    this.#registry = options.registry ?? defaultRegistry;
+  }
+
+  get service(): string {
+    return this.resolved.service;
+  }
+
+  /** Given, or generated (`sinetstream-<uuid>`) when absent. */
+  get clientId(): string {
+    return this.resolved.clientId;
+  }
+
+  get consistency(): Consistency {
+    return this.resolved.consistency;
+  }
+
+  get valueType(): string {
+    return this.resolved.valueType;
+  }
+
+  get isOpen(): boolean {
+    return this.#state === 'open';
+  }
+
+  get metrics(): Metrics {
+    return this.recorder.snapshot(this.#handle?.metrics?.());
+  }
+
+  /** Starts the counts afresh; `resetRaw` also resets the plugin's own metrics. */
+  resetMetrics(resetRaw = false): void {
+    this.recorder.reset();
+    if (resetRaw) this.#handle?.resetMetrics?.();
+  }
+
+  /** Connects to the broker. Resolves to this client, so `await new X(...).open()` works. */
+  async open(): Promise<this> {
+    if (this.#state !== 'created') {
+      throw new AlreadyConnectedError(
+        `${this.describe()} is ${this.#state === 'closed' ? 'closed; create a new one' : 'already open'}`,
+      );
+    }
+    this.#state = 'opening';
+    this.#opening = this.#open();
+    try {
+      await this.#opening;
+    } catch (error) {
+      this.#files.remove();
+      this.#state = 'created';
+      throw error;
+    }
+    if (this.#state === 'opening') this.#state = 'open';
+    this.recorder.reset();
+    return this;
+  }
+
+  async #open(): Promise<void> {
+    const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
+    this.#envelope = await buildEnvelope(this.resolved, this.#registry);
+    await this.prepare(this.#registry);
+    const context = pluginContext(this.resolved, plugin, this.#files, this.logger);
+    const handle = this.createHandle(plugin, context);
+    this.#handle = handle;
+    try {
+      await this.openHandle(handle);
+    } catch (error) {
+      this.#handle = undefined;
+      await handle.close().catch(() => undefined);
+      throw error instanceof SinetError
+        ? error
+        : new SinetError(`${this.describe()}: open failed: ${String(error)}`, { cause: error });
+    }
+  }
+
+  /** Idempotent; settles a pending read; waits for an open in progress first. */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    if (this.#state === 'created') {
+      this.#state = 'closed';
+      return Promise.resolve();
+    }
+    this.#closing = this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const opening = this.#opening;
+    this.#state = 'closing';
+    this.beforeClose();
+    if (opening) await opening.catch(() => undefined);
+    try {
+      await this.#handle?.close();
+    } finally {
+      this.#files.remove();
+      this.#state = 'closed';
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  protected get envelope(): EnvelopeCodec {
+    return this.#envelope!;
+  }
+
+  /** The plugin object, or NotOpenError when not open. */
+  protected handle(): H {
+    if (this.#state !== 'open' || !this.#handle) {
+      throw new NotOpenError(`${this.describe()} is not open (state: ${this.#state})`);
+    }
+    return this.#handle;
+  }
+
+  protected describe(): string {
+    return `${this.constructor.name} for service "${this.resolved.service}"`;
+  }
+
+  /** Look up value types and the like before the plugin is created. */
+  protected abstract prepare(registry: PluginRegistry): Promise<void>;
+  protected abstract createHandle(plugin: BrokerPlugin, context: PluginContext): H;
+  protected abstract openHandle(handle: H): Promise<void>;
+  /** Called once when close starts, before the plugin is closed. */
+  protected beforeClose(): void {}
+}

@@ -1,0 +1,25 @@
+/** sinetstream: one API to send and receive messages through many brokers. */
+export {
+  createMessageDecoder,
+  createMessageEncoder,
+  type DecodedMessage,
+  type DecoderOptions,
+  type EncoderOptions,
+  MessageDecoder,
+  MessageEncoder,
+} from './api/codec.js';
+export { AsyncMessageReader } from './api/async-message-reader.js';
+export { Message } from './api/message.js';
+export { MessageReader } from './api/message-reader.js';
+export { AsyncMessageWriter, MessageWriter, type PublishOptions } from './api/message-writer.js';
+export type { CommonOptions, ReaderOptions, WriterOptions } from './api/options.js';
+export { loadConfigFromUrl } from './config/find.js';
+export * from './errors.js';
+export type { Metrics } from './metrics/index.js';
+export { createRegistry } from './plugins/builtins.js';
+export type { PluginRegistry } from './spi/registry.js';
+export type { Consistency, Logger } from './spi/types.js';
+
+export const AT_MOST_ONCE = 'AT_MOST_ONCE';
+export const AT_LEAST_ONCE = 'AT_LEAST_ONCE';
+export const EXACTLY_ONCE = 'EXACTLY_ONCE';
