@@ -1,4 +1,6 @@
 /** sinetstream: one API to send and receive messages through many brokers. */
+
+export { AsyncMessageReader } from './api/async-message-reader.js';
 export {
   createMessageDecoder,
   createMessageEncoder,
@@ -8,7 +10,6 @@ export {
   MessageDecoder,
   MessageEncoder,
 } from './api/codec.js';
-export { AsyncMessageReader } from './api/async-message-reader.js';
 export { Message } from './api/message.js';
 export { MessageReader } from './api/message-reader.js';
 export { AsyncMessageWriter, MessageWriter, type PublishOptions } from './api/message-writer.js';

@@ -69,7 +69,10 @@ export class AsyncMessageReader<T = Uint8Array> extends ReaderBase<T, PluginAsyn
 
   protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginAsyncReader {
     const readerContext = this.readerContext(context);
-    return plugin.createAsyncReader?.(readerContext) ?? new PullingAsyncReader(plugin.createReader(readerContext));
+    return (
+      plugin.createAsyncReader?.(readerContext) ??
+      new PullingAsyncReader(plugin.createReader(readerContext))
+    );
   }
 
   protected async openHandle(handle: PluginAsyncReader): Promise<void> {
@@ -89,12 +92,15 @@ export class AsyncMessageReader<T = Uint8Array> extends ReaderBase<T, PluginAsyn
     try {
       await received.settle?.();
     } catch (error) {
-      this.#fail(new SinetError(`${this.describe()}: acknowledging a message failed`, { cause: error }));
+      this.#fail(
+        new SinetError(`${this.describe()}: acknowledging a message failed`, { cause: error }),
+      );
     }
   }
 
   #fail(error: unknown): void {
-    const failure = error instanceof Error ? error : new SinetError(String(error), { cause: error });
+    const failure =
+      error instanceof Error ? error : new SinetError(String(error), { cause: error });
     if (this.onFailure) this.onFailure(failure);
     else this.logger.warn(`${this.describe()}: ${failure.message} (set onFailure to handle it)`);
   }

@@ -1,5 +1,5 @@
-import { defaultRegistry } from '../plugins/builtins.js';
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
+import { defaultRegistry } from '../plugins/builtins.js';
 import { loadService } from './load-service.js';
 import type { CommonOptions } from './options.js';
 import { buildEnvelope } from './pipeline.js';

@@ -14,11 +14,15 @@ export const stderrLogger: Logger = {
  * service and merges it with the options. Synchronous, so constructors report a missing
  * config or service at once, as upstream does.
  */
-export function loadService(options: CommonOptions, role: 'reader' | 'writer' | 'codec'): ResolvedService {
+export function loadService(
+  options: CommonOptions,
+  role: 'reader' | 'writer' | 'codec',
+): ResolvedService {
   const logger = options.logger ?? stderrLogger;
   let found: { source: string; document: unknown } | undefined;
   if (options.noConfig) found = undefined;
-  else if (options.config !== undefined) found = { source: '(inline config)', document: options.config };
+  else if (options.config !== undefined)
+    found = { source: '(inline config)', document: options.config };
   else if (options.configFile !== undefined) found = readConfigFile(options.configFile);
   else {
     found = findConfigFile();
@@ -46,9 +50,13 @@ export function loadService(options: CommonOptions, role: 'reader' | 'writer' | 
 function checkTopics(resolved: ResolvedService, role: 'reader' | 'writer'): void {
   const where = `service "${resolved.service}": `;
   if (resolved.topics.length === 0) {
-    throw new InvalidArgumentError(`${where}no topic given (option ${role === 'writer' ? 'topic' : 'topics'} or config key topic)`);
+    throw new InvalidArgumentError(
+      `${where}no topic given (option ${role === 'writer' ? 'topic' : 'topics'} or config key topic)`,
+    );
   }
   if (role === 'writer' && resolved.topics.length > 1) {
-    throw new InvalidArgumentError(`${where}a writer takes one topic, got ${resolved.topics.join(', ')}`);
+    throw new InvalidArgumentError(
+      `${where}a writer takes one topic, got ${resolved.topics.join(', ')}`,
+    );
   }
 }

@@ -1,10 +1,16 @@
 import { SinetError, UnsupportedOperationError } from '../errors.js';
 import type { PluginRegistry } from '../spi/registry.js';
-import type { BrokerPlugin, PluginContext, PluginReader, ReaderContext, ReceivedMessage } from '../spi/types.js';
+import type {
+  BrokerPlugin,
+  PluginContext,
+  PluginReader,
+  ReaderContext,
+  ReceivedMessage,
+} from '../spi/types.js';
 import { loadService } from './load-service.js';
 import { Message } from './message.js';
 import type { ReaderOptions } from './options.js';
-import { ServiceClient, type PluginHandle } from './service-client.js';
+import { type PluginHandle, ServiceClient } from './service-client.js';
 
 /** What MessageReader and AsyncMessageReader share: topics, timeout, decoding. */
 export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClient<H> {
@@ -43,7 +49,11 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
     try {
       const decoded = this.envelope.decode(received.bytes);
       const value = this.#deserialize!(decoded.payload);
-      this.recorder.recordMessage(received.bytes.length, decoded.compressedLength, decoded.uncompressedLength);
+      this.recorder.recordMessage(
+        received.bytes.length,
+        decoded.compressedLength,
+        decoded.uncompressedLength,
+      );
       return new Message(value, received.topic, decoded.timestampUs, received.raw);
     } catch (error) {
       this.recorder.recordError();
@@ -117,7 +127,9 @@ export class MessageReader<T = Uint8Array>
   }
 
   #cannotSeek(): UnsupportedOperationError {
-    return new UnsupportedOperationError(`${this.describe()}: type "${this.resolved.type}" cannot seek`);
+    return new UnsupportedOperationError(
+      `${this.describe()}: type "${this.resolved.type}" cannot seek`,
+    );
   }
 
   async #settle(message: ReceivedMessage): Promise<void> {
@@ -147,7 +159,10 @@ export class MessageReader<T = Uint8Array>
     }
   }
 
-  async #receiveUntil(reader: PluginReader, signal: AbortSignal): Promise<ReceivedMessage | undefined> {
+  async #receiveUntil(
+    reader: PluginReader,
+    signal: AbortSignal,
+  ): Promise<ReceivedMessage | undefined> {
     try {
       return await reader.receive({ signal });
     } catch (error) {

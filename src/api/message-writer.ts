@@ -59,11 +59,18 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
       this.recorder.recordError();
       throw error instanceof SinetError
         ? error
-        : new PublishError(`${this.describe()}: publish to "${this.topic}" failed: ${String(error)}`, {
-            cause: error,
-          });
+        : new PublishError(
+            `${this.describe()}: publish to "${this.topic}" failed: ${String(error)}`,
+            {
+              cause: error,
+            },
+          );
     }
-    this.recorder.recordMessage(encoded.bytes.length, encoded.compressedLength, encoded.uncompressedLength);
+    this.recorder.recordMessage(
+      encoded.bytes.length,
+      encoded.compressedLength,
+      encoded.uncompressedLength,
+    );
   }
 }
 

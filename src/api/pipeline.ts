@@ -14,7 +14,10 @@ export async function buildEnvelope(
 ): Promise<EnvelopeCodec> {
   const { compression } = resolved;
   const compressor = resolved.dataCompression
-    ? await (await registry.compression(compression.algorithm)).create(compression.level, compression.params)
+    ? await (await registry.compression(compression.algorithm)).create(
+        compression.level,
+        compression.params,
+      )
     : undefined;
   const cipher = resolved.dataEncryption ? await createCipher(resolved.crypto) : undefined;
   if (resolved.messageFormat !== 2 && resolved.messageFormat !== 3) {
@@ -37,7 +40,9 @@ export async function loadBrokerPlugin(
   registry: PluginRegistry,
 ): Promise<BrokerPlugin> {
   if (resolved.type === '') {
-    throw new InvalidArgumentError(`service "${resolved.service}": no type given (e.g. type: mqtt)`);
+    throw new InvalidArgumentError(
+      `service "${resolved.service}": no type given (e.g. type: mqtt)`,
+    );
   }
   if (resolved.plugin === undefined || registry.brokerTypes().includes(resolved.type)) {
     return registry.broker(resolved.type, resolved.service);
@@ -51,7 +56,10 @@ export async function loadBrokerPlugin(
       { cause: error },
     );
   }
-  return registry.clone().registerModule(module, resolved.plugin).broker(resolved.type, resolved.service);
+  return registry
+    .clone()
+    .registerModule(module, resolved.plugin)
+    .broker(resolved.type, resolved.service);
 }
 
 /** What the plugin is told; `*_data` values become private temp files owned by `files`. */

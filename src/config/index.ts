@@ -1,4 +1,4 @@
-export { searchedPaths, findConfigFile, loadConfigFromUrl, readConfigFile } from './find.js';
+export { findConfigFile, loadConfigFromUrl, readConfigFile, searchedPaths } from './find.js';
 export { InlineFiles } from './inline-files.js';
 export {
   applyCommonTwins,
@@ -7,6 +7,11 @@ export {
   type ResolvedService,
   resolveService,
 } from './resolve.js';
-export { type ConfigDocument, parseConfigDocument, type ServiceDefinition, selectService } from './services.js';
+export {
+  type ConfigDocument,
+  parseConfigDocument,
+  type ServiceDefinition,
+  selectService,
+} from './services.js';
 export { toTlsSettings } from './tls.js';
 export { EncryptedSecret, parseYaml } from './yaml.js';

@@ -105,7 +105,11 @@ export function makeClientId(): string {
 export function resolveService(input: ResolveInput): ResolvedService {
   const name = input.definition?.name ?? input.service ?? '(no config)';
   const where = `service "${name}": `;
-  const fileCommon = checkCommon(input.definition?.common ?? {}, `${input.source}: ${where}`, input.logger);
+  const fileCommon = checkCommon(
+    input.definition?.common ?? {},
+    `${input.source}: ${where}`,
+    input.logger,
+  );
   const apiCommon = checkCommon(input.apiCommon, where, undefined);
   const common = deepMerge(fileCommon, apiCommon);
   const params = deepMerge({ ...(input.definition?.brokerSpecific ?? {}) }, input.apiParams);
@@ -116,7 +120,9 @@ export function resolveService(input: ResolveInput): ResolvedService {
   const algorithm = typeof compression.algorithm === 'string' ? compression.algorithm : 'gzip';
   const level = compression.level;
   if (level !== undefined && typeof level !== 'number') {
-    throw new InvalidArgumentError(`${where}compression.level: expected a number, got ${describe(level)}`);
+    throw new InvalidArgumentError(
+      `${where}compression.level: expected a number, got ${describe(level)}`,
+    );
   }
   const valueType = common.value_type ?? 'byte_array';
   const tls = common.tls;
@@ -140,7 +146,9 @@ export function resolveService(input: ResolveInput): ResolvedService {
     compression: {
       algorithm,
       level,
-      params: isMapping(compression[algorithm]) ? (compression[algorithm] as Record<string, unknown>) : {},
+      params: isMapping(compression[algorithm])
+        ? (compression[algorithm] as Record<string, unknown>)
+        : {},
     },
     userDataOnly: common.user_data_only === true,
     messageFormat: (common.message_format as 2 | 3 | undefined) ?? 3,

@@ -35,7 +35,12 @@ export interface ConfigDocument {
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
 }
 
 /**
@@ -90,7 +95,10 @@ function splitService(
 }
 
 /** The named service, or the only one when no name is given. */
-export function selectService(config: ConfigDocument, service: string | undefined): ServiceDefinition {
+export function selectService(
+  config: ConfigDocument,
+  service: string | undefined,
+): ServiceDefinition {
   if (service === undefined) {
     if (config.services.size === 1) return [...config.services.values()][0]!;
     throw new NoServiceError(

@@ -1,7 +1,9 @@
 import type { TlsSettings } from '../spi/types.js';
 
 /** The common `tls` block (with `*_data` already turned into paths) as plugins see it. */
-export function toTlsSettings(tls: Readonly<Record<string, unknown>> | undefined): TlsSettings | undefined {
+export function toTlsSettings(
+  tls: Readonly<Record<string, unknown>> | undefined,
+): TlsSettings | undefined {
   if (tls === undefined) return undefined;
   const text = (key: string) => (typeof tls[key] === 'string' ? (tls[key] as string) : undefined);
   const settings: TlsSettings = { checkHostname: tls.check_hostname !== false };

@@ -1,7 +1,11 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Consistency } from '../spi/types.js';
 
-export const CONSISTENCIES: readonly Consistency[] = ['AT_MOST_ONCE', 'AT_LEAST_ONCE', 'EXACTLY_ONCE'];
+export const CONSISTENCIES: readonly Consistency[] = [
+  'AT_MOST_ONCE',
+  'AT_LEAST_ONCE',
+  'EXACTLY_ONCE',
+];
 
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return (

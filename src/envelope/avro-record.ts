@@ -18,7 +18,7 @@ export const RECORD_HEADER: Readonly<Uint8Array> = HEADER;
 const MAX_VARINT_BYTES = 10;
 
 function zigzagLength(value: bigint): number {
-  let n = value >= 0n ? value << 1n : ((-value) << 1n) - 1n;
+  let n = value >= 0n ? value << 1n : (-value << 1n) - 1n;
   let length = 1;
   while (n >= 0x80n) {
     n >>= 7n;
@@ -28,7 +28,7 @@ function zigzagLength(value: bigint): number {
 }
 
 function writeZigzag(value: bigint, out: Uint8Array, offset: number): number {
-  let n = value >= 0n ? value << 1n : ((-value) << 1n) - 1n;
+  let n = value >= 0n ? value << 1n : (-value << 1n) - 1n;
   while (n >= 0x80n) {
     out[offset++] = Number(n & 0x7fn) | 0x80;
     n >>= 7n;
@@ -98,7 +98,9 @@ export function decodeRecord(bytes: Uint8Array): DecodedRecord {
   for (let i = 0; i < HEADER.length; i++) {
     if (bytes[i] !== HEADER[i]) {
       throw new InvalidMessageError(
-        i < 2 ? 'Avro record: no single-object marker C3 01' : 'Avro record: unknown schema fingerprint',
+        i < 2
+          ? 'Avro record: no single-object marker C3 01'
+          : 'Avro record: unknown schema fingerprint',
       );
     }
   }

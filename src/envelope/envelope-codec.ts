@@ -1,5 +1,5 @@
-import { InvalidArgumentError, InvalidMessageError } from '../errors.js';
 import type { MessageCipher } from '../crypto/types.js';
+import { InvalidArgumentError, InvalidMessageError } from '../errors.js';
 import type { Compressor } from '../spi/types.js';
 import { decodeRecord, encodeRecord } from './avro-record.js';
 import { KEY_VERSION_NONE, packV3, unpackV3 } from './packet.js';
@@ -45,12 +45,17 @@ export class EnvelopeCodec {
   encode(payload: Uint8Array, timestampUs: number): EncodedEnvelope {
     const { userDataOnly, messageFormat, compressor, cipher } = this.#settings;
     if (userDataOnly) {
-      return { bytes: payload, uncompressedLength: payload.length, compressedLength: payload.length };
+      return {
+        bytes: payload,
+        uncompressedLength: payload.length,
+        compressedLength: payload.length,
+      };
     }
     const compressed = compressor ? compressor.compress(payload) : payload;
     let body = encodeRecord(BigInt(Math.trunc(timestampUs)), compressed);
     if (cipher) body = cipher.encrypt(body);
-    const bytes = messageFormat === 3 ? packV3(body, cipher ? cipher.keyVersion : KEY_VERSION_NONE) : body;
+    const bytes =
+      messageFormat === 3 ? packV3(body, cipher ? cipher.keyVersion : KEY_VERSION_NONE) : body;
     return { bytes, uncompressedLength: payload.length, compressedLength: compressed.length };
   }
 
@@ -58,7 +63,12 @@ export class EnvelopeCodec {
   decode(bytes: Uint8Array): DecodedEnvelope {
     const { userDataOnly, messageFormat, compressor, cipher } = this.#settings;
     if (userDataOnly) {
-      return { payload: bytes, timestampUs: 0, uncompressedLength: bytes.length, compressedLength: bytes.length };
+      return {
+        payload: bytes,
+        timestampUs: 0,
+        uncompressedLength: bytes.length,
+        compressedLength: bytes.length,
+      };
     }
     let body = bytes;
     let keyVersion = cipher ? cipher.keyVersion : KEY_VERSION_NONE;

@@ -160,5 +160,8 @@ export interface CompressionPlugin {
    * Builds a compressor. `level` is undefined when the user gave none; `params` is the
    * algorithm's own block (`compression.<name>`), if any.
    */
-  create(level: number | undefined, params: Readonly<Record<string, unknown>>): Compressor | Promise<Compressor>;
+  create(
+    level: number | undefined,
+    params: Readonly<Record<string, unknown>>,
+  ): Compressor | Promise<Compressor>;
 }

@@ -44,8 +44,13 @@ export function runConformanceSuite(options: ConformanceOptions): void {
   const { features, timeoutMs = 30_000, quietMs = 3_000 } = options;
   const separator = options.topicSeparator ?? '-';
   const config = { header: { version: 3 }, config: { [SERVICE]: options.service } };
-  const newTopic = (label: string) => ['sinetstream', 'conf', label, randomUUID().slice(0, 8)].join(separator);
-  const base = { service: SERVICE, config, ...(options.registry ? { registry: options.registry } : {}) };
+  const newTopic = (label: string) =>
+    ['sinetstream', 'conf', label, randomUUID().slice(0, 8)].join(separator);
+  const base = {
+    service: SERVICE,
+    config,
+    ...(options.registry ? { registry: options.registry } : {}),
+  };
   const writer = <T = Uint8Array>(topic: string, extra: WriterOptions<T> = {}) =>
     new MessageWriter<T>({ ...base, topic, ...extra });
   const reader = <T = Uint8Array>(topics: string | string[], extra: ReaderOptions<T> = {}) =>
@@ -88,7 +93,9 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       const values = [new Uint8Array(0), Uint8Array.of(0xff), big];
       for (const value of values) await sink.publish(value, { timestamp: 1_700_000_000.123456 });
       const received = await collect(source, values.length);
-      const byLength = received.map((m) => Buffer.from(m.value)).sort((a, b) => a.length - b.length);
+      const byLength = received
+        .map((m) => Buffer.from(m.value))
+        .sort((a, b) => a.length - b.length);
       expect(byLength).toEqual(values.map((v) => Buffer.from(v)));
       for (const message of received) expect(message.timestampUs).toBe(1_700_000_000_123_456);
     });
@@ -137,7 +144,11 @@ export function runConformanceSuite(options: ConformanceOptions): void {
 
     it('carries compressed messages', async () => {
       const topic = newTopic('gzip');
-      const compressed = { valueType: 'text', dataCompression: true, compression: { algorithm: 'gzip' } };
+      const compressed = {
+        valueType: 'text',
+        dataCompression: true,
+        compression: { algorithm: 'gzip' },
+      };
       await using source = await reader<string>(topic, compressed).open();
       await using sink = await writer<string>(topic, compressed).open();
       const text = 'sinetstream '.repeat(1000);
@@ -160,7 +171,11 @@ export function runConformanceSuite(options: ConformanceOptions): void {
         if (received.length === 50) done();
       };
       await using _source = await source.open();
-      await using sink = await new AsyncMessageWriter<string>({ ...base, topic, valueType: 'text' }).open();
+      await using sink = await new AsyncMessageWriter<string>({
+        ...base,
+        topic,
+        valueType: 'text',
+      }).open();
       const sent = Array.from({ length: 50 }, (_, i) => `async ${i}`);
       await Promise.all(sent.map((value) => sink.publish(value)));
       await all;
@@ -205,7 +220,9 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       it('shares messages among the readers of one consumer group', async () => {
         const topic = newTopic('group');
         const group = `group-${randomUUID().slice(0, 8)}`;
-        const members = [reader<string>(topic, { valueType: 'text', typeSpec: consumerGroup(group) })];
+        const members = [
+          reader<string>(topic, { valueType: 'text', typeSpec: consumerGroup(group) }),
+        ];
         members.push(reader<string>(topic, { valueType: 'text', typeSpec: consumerGroup(group) }));
         await Promise.all(members.map((member) => member.open()));
         try {
@@ -213,7 +230,12 @@ export function runConformanceSuite(options: ConformanceOptions): void {
           const sent = Array.from({ length: 20 }, (_, i) => `group ${i}`);
           for (const value of sent) await sink.publish(value);
           const drained = await Promise.all(members.map((member) => collect(member, sent.length)));
-          expect(drained.flat().map((m) => m.value).sort()).toEqual([...sent].sort());
+          expect(
+            drained
+              .flat()
+              .map((m) => m.value)
+              .sort(),
+          ).toEqual([...sent].sort());
         } finally {
           await Promise.all(members.map((member) => member.close()));
         }
@@ -241,7 +263,10 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       it('loses nothing at AT_LEAST_ONCE across a broker restart', async () => {
         const topic = newTopic('restart');
         const reliable = { valueType: 'text', consistency: 'AT_LEAST_ONCE' as const };
-        await using source = await reader<string>(topic, { ...reliable, receiveTimeoutMs: 20_000 }).open();
+        await using source = await reader<string>(topic, {
+          ...reliable,
+          receiveTimeoutMs: 20_000,
+        }).open();
         await using sink = await writer<string>(topic, reliable).open();
         await sink.publish('before restart');
         await restartBroker();

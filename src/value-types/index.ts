@@ -23,7 +23,9 @@ export const textValueType: ValueTypePlugin<string> = {
   name: 'text',
   serialize(value) {
     if (typeof value !== 'string') {
-      throw new InvalidArgumentError(`value_type text: publish() takes a string, got ${typeof value}`);
+      throw new InvalidArgumentError(
+        `value_type text: publish() takes a string, got ${typeof value}`,
+      );
     }
     return encoder.encode(value);
   },
@@ -31,7 +33,9 @@ export const textValueType: ValueTypePlugin<string> = {
     try {
       return decoder.decode(bytes);
     } catch (error) {
-      throw new InvalidMessageError('value_type text: message is not valid UTF-8', { cause: error });
+      throw new InvalidMessageError('value_type text: message is not valid UTF-8', {
+        cause: error,
+      });
     }
   },
 };

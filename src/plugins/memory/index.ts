@@ -9,7 +9,12 @@ import type {
   ReceivedMessage,
   WriterContext,
 } from '../../spi/types.js';
-import { type MemoryBroker, type MemoryRecord, type MemorySubscriber, memoryBroker } from './broker.js';
+import {
+  type MemoryBroker,
+  type MemoryRecord,
+  type MemorySubscriber,
+  memoryBroker,
+} from './broker.js';
 
 const DEFAULT_RETAIN = 10_000;
 
@@ -33,7 +38,8 @@ class MemoryWriter implements PluginWriter {
 
   async publish(bytes: Uint8Array, options: CallOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
-    if (!this.#broker) throw new NotOpenError(`memory writer for "${this.context.topic}" is not open`);
+    if (!this.#broker)
+      throw new NotOpenError(`memory writer for "${this.context.topic}" is not open`);
     // Copy: the caller may reuse its buffer, and a real broker would hold its own copy too.
     this.#broker.topic(this.context.topic).append(bytes.slice());
     this.#published++;
@@ -67,7 +73,8 @@ class MemoryReader implements PluginReader {
 
   async open(): Promise<void> {
     this.#broker = brokerOf(this.context);
-    for (const topic of this.context.topics) this.#broker.topic(topic).subscribers.add(this.#subscriber);
+    for (const topic of this.context.topics)
+      this.#broker.topic(topic).subscribers.add(this.#subscriber);
   }
 
   receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {
@@ -91,14 +98,16 @@ class MemoryReader implements PluginReader {
 
   async close(): Promise<void> {
     if (this.#broker) {
-      for (const topic of this.context.topics) this.#broker.topic(topic).subscribers.delete(this.#subscriber);
+      for (const topic of this.context.topics)
+        this.#broker.topic(topic).subscribers.delete(this.#subscriber);
       this.#broker = undefined;
     }
     this.#queue.close();
   }
 
   #requireOpen(): MemoryBroker {
-    if (!this.#broker) throw new NotOpenError(`memory reader for "${this.context.topics.join(',')}" is not open`);
+    if (!this.#broker)
+      throw new NotOpenError(`memory reader for "${this.context.topics.join(',')}" is not open`);
     return this.#broker;
   }
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { MessageQueue, parseBroker } from '../../src/spi/index.js';
+import { byteArrayValueType, textValueType } from '../../src/value-types/index.js';
+
+const message = (n: number) => ({ bytes: Uint8Array.of(n), topic: 't', raw: n });
+
+describe('parseBroker', () => {
+  it('applies the default port and reads host:port and [v6]:port', () => {
+    expect(parseBroker('kafka-1', 9092)).toEqual({ host: 'kafka-1', port: 9092 });
+    expect(parseBroker(' broker:1883 ', 1)).toEqual({ host: 'broker', port: 1883 });
+    expect(parseBroker('[::1]:5672', 1)).toEqual({ host: '::1', port: 5672 });
+    expect(parseBroker('[::1]', 80)).toEqual({ host: '::1', port: 80 });
+    expect(() => parseBroker('host:99999', 1)).toThrow(InvalidArgumentError);
+    expect(() => parseBroker('host:99999', 1)).toThrow(/host:99999/);
+  });
+});
+
+describe('MessageQueue', () => {
+  it('hands buffered and later messages to receivers in order', async () => {
+    const queue = new MessageQueue();
+    queue.push(message(1));
+    const waiting = [queue.receive(), queue.receive()];
+    queue.push(message(2));
+    expect((await Promise.all(waiting)).map((m) => m?.raw)).toEqual([1, 2]);
+  });
+
+  it('loses no message when a receive is aborted', async () => {
+    const queue = new MessageQueue();
+    const controller = new AbortController();
+    const aborted = queue.receive({ signal: controller.signal });
+    controller.abort(new Error('timeout'));
+    await expect(aborted).rejects.toThrow('timeout');
+    queue.push(message(3));
+    expect((await queue.receive())?.raw).toBe(3);
+  });
+
+  it('resolves pending receives with undefined on close, and fails them on fail', async () => {
+    const queue = new MessageQueue();
+    const pending = queue.receive();
+    queue.close();
+    await expect(pending).resolves.toBeUndefined();
+    const failing = new MessageQueue();
+    const waiting = failing.receive();
+    failing.fail(new Error('connection lost'));
+    await expect(waiting).rejects.toThrow('connection lost');
+  });
+
+  it('asks the source to pause above the high-water mark and to resume at half', async () => {
+    const events: string[] = [];
+    const queue = new MessageQueue({
+      highWaterMark: 4,
+      onHigh: () => events.push('high'),
+      onLow: () => events.push('low'),
+    });
+    for (let i = 0; i < 4; i++) queue.push(message(i));
+    expect(events).toEqual(['high']);
+    await queue.receive();
+    expect(events).toEqual(['high']);
+    await queue.receive();
+    expect(events).toEqual(['high', 'low']);
+  });
+});
+
+describe('value types', () => {
+  it('text is UTF-8 and refuses invalid UTF-8 as an InvalidMessageError', () => {
+    expect(textValueType.serialize('日本')).toEqual(new TextEncoder().encode('日本'));
+    expect(() => textValueType.deserialize(Uint8Array.of(0xff))).toThrow(/not valid UTF-8/);
+  });
+
+  it('byte_array passes bytes through and refuses other values', () => {
+    const bytes = Uint8Array.of(1);
+    expect(byteArrayValueType.serialize(bytes)).toBe(bytes);
+    expect(() => byteArrayValueType.serialize(1 as unknown as Uint8Array)).toThrow(/Uint8Array/);
+  });
+});
