@@ -1,0 +1,165 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { AuthorizationError, ConnectionError, type SinetError } from '../../errors.js';
+import type { CallOptions, Logger } from '../../spi/types.js';
+import type { MqttSettings, Server } from './settings.js';
+import { loadTls } from './tls.js';
+
+/** MQTT 3.x CONNACK return codes (MQTT.js words them with the v5 table, which differs). */
+const V3_CONNACK: Readonly<Record<number, string>> = {
+  1: 'unacceptable protocol version',
+  2: 'client identifier rejected',
+  3: 'server unavailable',
+  4: 'bad user name or password',
+  5: 'not authorized',
+};
+const AUTH_CODES_V3 = new Set([4, 5]);
+/** MQTT 5: bad user name or password, not authorized, banned, bad authentication method. */
+const AUTH_CODES_V5 = new Set([134, 135, 138, 140]);
+/** TLS alerts by which a broker turns down the client's certificate (or its absence). */
+const CLIENT_CERT_REJECTED =
+  /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/;
+const TLS_FAILURE = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/;
+
+function describeServer(server: Server): string {
+  return `${server.protocol}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
+}
+
+/** Turns what MQTT.js reported about a failed first connect into our error, with the broker's reason. */
+function failure(
+  error: Error | undefined,
+  server: Server,
+  version: number,
+  timeoutMs: number,
+): SinetError {
+  const where = describeServer(server);
+  if (!error) {
+    return new ConnectionError(
+      `mqtt: ${where} closed the connection without accepting it (or gave no CONNACK within ${timeoutMs} ms)`,
+    );
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'number') {
+    const reason =
+      version === 5
+        ? error.message.replace(/^Connection refused: /, '')
+        : (V3_CONNACK[code] ?? 'refused');
+    const message = `mqtt: ${where} refused the connection: ${reason} (return code ${code})`;
+    const auth = version === 5 ? AUTH_CODES_V5 : AUTH_CODES_V3;
+    return auth.has(code)
+      ? new AuthorizationError(message, { cause: error })
+      : new ConnectionError(message, { cause: error });
+  }
+  if (typeof code === 'string' && CLIENT_CERT_REJECTED.test(code)) {
+    return new AuthorizationError(
+      `mqtt: ${where} rejected the client certificate: ${error.message}`,
+      { cause: error },
+    );
+  }
+  if (
+    (typeof code === 'string' && TLS_FAILURE.test(code)) ||
+    error.message === 'TLS not authorized'
+  ) {
+    return new ConnectionError(`mqtt: TLS handshake with ${where} failed: ${error.message}`, {
+      cause: error,
+    });
+  }
+  return new ConnectionError(`mqtt: cannot connect to ${where}: ${error.message}`, {
+    cause: error,
+  });
+}
+
+function attempt(
+  options: IClientOptions,
+  server: Server,
+  signal: AbortSignal | undefined,
+): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(options);
+    let error: Error | undefined;
+    const onError = (e: Error) => {
+      error ??= e;
+    };
+    const settle = (outcome: Error | undefined) => {
+      client.off('error', onError).off('connect', onConnect).off('close', onClose);
+      signal?.removeEventListener('abort', onAbort);
+      if (!outcome) return resolve(client);
+      client.end(true);
+      reject(outcome);
+    };
+    const onConnect = () => settle(undefined);
+    const onClose = () =>
+      settle(failure(error, server, options.protocolVersion ?? 4, options.connectTimeout ?? 0));
+    const onAbort = () => settle(signal?.reason as Error);
+    client.on('error', onError).on('connect', onConnect).on('close', onClose);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * After the first connect MQTT.js reconnects on its own; it waits a fixed period, so the
+ * period is doubled on each attempt (paho's min_delay..max_delay backoff) and its interval
+ * timer dropped, making the next failure arm a new timer with the longer period.
+ */
+function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Logger): void {
+  client.options.reconnectPeriod = settings.reconnectMinMs;
+  client.on('connect', () => {
+    client.options.reconnectPeriod = settings.reconnectMinMs;
+  });
+  client.on('reconnect', () => {
+    client.options.reconnectPeriod = Math.min(
+      (client.options.reconnectPeriod ?? settings.reconnectMinMs) * 2,
+      settings.reconnectMaxMs,
+    );
+    (client as unknown as { _clearReconnect(): void })._clearReconnect();
+  });
+  client.on('offline', () =>
+    logger.warn(`mqtt: lost the connection to ${settings.label}; reconnecting`),
+  );
+  client.on('error', (error) => logger.debug?.(`mqtt: ${settings.label}: ${error.message}`));
+}
+
+/**
+ * Connects to the first broker that accepts, trying each in turn, and fails instead of
+ * retrying forever (MQTT.js's default) when none does. Bad credentials end the search at
+ * once: the brokers of one service share them.
+ */
+export async function connectClient(
+  settings: MqttSettings,
+  logger: Logger,
+  options: CallOptions = {},
+): Promise<MqttClient> {
+  options.signal?.throwIfAborted();
+  const tls = settings.tls ? await loadTls(settings.tls) : {};
+  const errors: SinetError[] = [];
+  for (const [index, server] of settings.servers.entries()) {
+    const servers = [...settings.servers.slice(index), ...settings.servers.slice(0, index)];
+    // MQTT.js hands options it does not know (ciphers, checkServerIdentity...) to tls.connect.
+    const clientOptions = {
+      ...settings.options,
+      ...tls,
+      host: server.host,
+      port: server.port,
+      protocol: server.protocol,
+      servers,
+      wsOptions: {
+        ...tls,
+        ...(settings.websocketHeaders ? { headers: settings.websocketHeaders } : {}),
+      },
+      reconnectPeriod: 0,
+    } as IClientOptions;
+    try {
+      const client = await attempt(clientOptions, server, options.signal);
+      keepReconnecting(client, settings, logger);
+      return client;
+    } catch (error) {
+      if (!(error instanceof ConnectionError) || settings.servers.length === 1) throw error;
+      errors.push(error);
+    }
+  }
+  throw new ConnectionError(
+    `mqtt: no broker accepted the connection: ${errors.map((e) => e.message).join('; ')}`,
+    {
+      cause: errors.at(-1),
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { BrokerPlugin } from '../../spi/types.js';
+import { MqttReader } from './reader.js';
+import { MqttWriter } from './writer.js';
+
+/**
+ * `type: mqtt` on MQTT.js: MQTT 3.1, 3.1.1 and 5 over TCP or WebSocket, with or without TLS.
+ * Parameters use paho's names as SINETStream does (see docs/mqtt.md), in either spelling:
+ * `tls` or `tls_set`, `will` or `will_set`, ...
+ */
+export const plugin: BrokerPlugin = {
+  type: 'mqtt',
+  // A twin given in the file gives way to its common option given to the API.
+  commonTwins: {
+    qos: 'consistency',
+    tls: 'tls',
+    tls_set: 'tls',
+    tls_insecure: 'tls',
+    tls_insecure_set: 'tls',
+  },
+  createWriter: (context) => new MqttWriter(context),
+  createReader: (context) => new MqttReader(context),
+};
+
+export { plugin as mqttPlugin };

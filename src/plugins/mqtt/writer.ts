@@ -1,0 +1,94 @@
+import type { MqttClient } from 'mqtt';
+import { AlreadyConnectedError, NotOpenError } from '../../errors.js';
+import type { CallOptions, PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
+import { connectClient } from './connection.js';
+import { operationError } from './errors.js';
+import { type MqttSettings, readSettings } from './settings.js';
+
+/** Bounds QoS 1/2 publishes awaiting acknowledgement (paho's max_inflight_messages). */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  acquire(): Promise<void> | undefined {
+    if (this.#free > 0) {
+      this.#free--;
+      return undefined;
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
+
+export class MqttWriter implements PluginWriter {
+  readonly #settings: MqttSettings;
+  readonly #slots: Slots | undefined;
+  #client: MqttClient | undefined;
+  #published = 0;
+
+  constructor(private readonly context: WriterContext) {
+    this.#settings = readSettings(context);
+    const inflight = this.#settings.maxInflight;
+    this.#slots = inflight && this.#settings.qos > 0 ? new Slots(inflight) : undefined;
+  }
+
+  async open(options?: CallOptions): Promise<void> {
+    if (this.#client)
+      throw new AlreadyConnectedError(`mqtt writer for "${this.context.topic}" is already open`);
+    this.#client = await connectClient(this.#settings, this.context.logger, options);
+  }
+
+  publish(bytes: Uint8Array, options?: PublishOptions): Promise<void> {
+    const client = this.#client;
+    if (!client)
+      return Promise.reject(
+        new NotOpenError(`mqtt writer for "${this.context.topic}" is not open`),
+      );
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
+    const waiting = this.#slots?.acquire();
+    return waiting ? waiting.then(() => this.#send(client, bytes)) : this.#send(client, bytes);
+  }
+
+  /** Resolves when MQTT.js calls back: on PUBACK (QoS 1), PUBCOMP (QoS 2), or once written (QoS 0). */
+  #send(client: MqttClient, bytes: Uint8Array): Promise<void> {
+    const { qos, retain } = this.#settings;
+    // A view, not a copy: core hands each publish a buffer of its own.
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return new Promise((resolve, reject) => {
+      client.publish(this.context.topic, payload, { qos, retain }, (error) => {
+        this.#slots?.release();
+        if (error) {
+          reject(operationError(error, `publishing to "${this.context.topic}"`));
+        } else {
+          this.#published++;
+          resolve();
+        }
+      });
+    });
+  }
+
+  /** Waits for in-flight publishes when connected; drops them when the broker is gone. */
+  async close(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    this.#client = undefined;
+    await client.endAsync(!client.connected);
+  }
+
+  metrics(): unknown {
+    return { published: this.#published };
+  }
+
+  resetMetrics(): void {
+    this.#published = 0;
+  }
+}
