@@ -13,6 +13,7 @@ function lazy(load: () => Promise<{ plugin: BrokerPlugin }>): () => Promise<Brok
 export function createRegistry(): PluginRegistry {
   return new PluginRegistry()
     .registerBroker('memory', memoryPlugin)
+    .registerBroker('amqp-0.9.1', lazy(() => import('./amqp091/index.js')))
     .registerValueType('byte_array', byteArrayValueType)
     .registerValueType('text', textValueType)
     .registerCompression('gzip', gzipCompression);

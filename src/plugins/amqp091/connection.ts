@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import amqp, { type Channel, type ChannelModel, type Options } from 'amqplib';
+import {
+  AuthorizationError,
+  ConnectionError,
+  InvalidArgumentError,
+  SinetError,
+} from '../../errors.js';
+import { parseBroker } from '../../spi/brokers.js';
+import type { PluginContext, TlsSettings } from '../../spi/types.js';
+import {
+  backoffDelay,
+  type Params,
+  type ReconnectSettings,
+  reconnectSettings,
+  sleep,
+} from './params.js';
+
+interface Endpoint {
+  /** For messages: never carries the password. */
+  label: string;
+  url: Options.Connect;
+  socket: Record<string, unknown>;
+}
+
+export interface ConnectionSettings {
+  endpoints: Endpoint[];
+  reconnect: ReconnectSettings | undefined;
+}
+
+/** Brokers, credentials, vhost and TLS of a service, as amqplib wants them. */
+export function connectionSettings(context: PluginContext, params: Params): ConnectionSettings {
+  const vhost = params.string('vhost') ?? '/';
+  const username = params.string('username') ?? 'guest';
+  const password = params.string('password') ?? 'guest';
+  const heartbeat = params.number('heartbeat');
+  const timeout = params.number('connect_timeout_ms') ?? 10_000;
+  const tls = context.tls;
+  const protocol = tls ? 'amqps' : 'amqp';
+  const serverName = params.string('server_name');
+  if (context.brokers.length === 0) {
+    throw new InvalidArgumentError(`${context.service}: brokers: at least one broker is needed`);
+  }
+  const endpoints = context.brokers.map((broker) => {
+    const { host, port } = parseBroker(broker, tls ? 5671 : 5672);
+    const socket: Record<string, unknown> = {
+      timeout,
+      noDelay: true,
+      clientProperties: { connection_name: context.clientId },
+      ...(tls ? tlsOptions(tls, serverName ?? (isIP(host) ? undefined : host)) : {}),
+    };
+    return {
+      label: `${protocol}://${username}@${host}:${port}${vhost === '/' ? '/' : `/${vhost}`}`,
+      url: { protocol, hostname: host, port, username, password, vhost, heartbeat },
+      socket,
+    };
+  });
+  return { endpoints, reconnect: reconnectSettings(params) };
+}
+
+function tlsOptions(tls: TlsSettings, servername: string | undefined): Record<string, unknown> {
+  const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+  return {
+    ca: read(tls.caCerts),
+    cert: read(tls.certfile),
+    key: read(tls.keyfile),
+    passphrase: tls.keyfilePassword,
+    ciphers: tls.ciphers,
+    servername,
+    // Only the name check is skipped: the chain is still verified against the CA.
+    ...(tls.checkHostname ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
+
+/** RabbitMQ's 403 ACCESS_REFUSED and 530 NOT_ALLOWED (vhost) mean "not allowed", not "down". */
+export function toSinetError(
+  error: unknown,
+  what: string,
+  Otherwise: new (message: string, options?: { cause?: unknown }) => SinetError = ConnectionError,
+): SinetError {
+  if (error instanceof SinetError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const refused =
+    code === 403 || code === 530 || /ACCESS[-_]REFUSED|NOT[-_]ALLOWED|\b403\b/.test(message);
+  return new (refused ? AuthorizationError : Otherwise)(`${what}: ${message}`, { cause: error });
+}
+
+export type ChannelSetup = (channel: Channel) => Promise<void>;
+
+/**
+ * One connection with one channel. When the channel fails (a server error such as 404) a new
+ * one is opened on the same connection; when the connection fails it is re-established with
+ * exponential backoff, trying each broker in turn, unless `reconnect: false`. `setup` runs on
+ * every new channel (declarations, consumers).
+ */
+export class Amqp091Connection {
+  #model: ChannelModel | undefined;
+  #channel: Channel | undefined;
+  #recovering: Promise<void> | undefined;
+  #failure: SinetError | undefined;
+  #lastChannelError: Error | undefined;
+  readonly #closing = new AbortController();
+
+  constructor(
+    private readonly context: PluginContext,
+    private readonly settings: ConnectionSettings,
+    private readonly confirm: boolean,
+    private readonly setup: ChannelSetup,
+    private readonly onFailure: (error: SinetError) => void = () => {},
+  ) {}
+
+  /** The error that closed the last channel (amqplib tells pending confirms only "channel closed"). */
+  get lastChannelError(): Error | undefined {
+    return this.#lastChannelError;
+  }
+
+  async open(signal?: AbortSignal): Promise<void> {
+    await this.#connect(signal);
+  }
+
+  /** The current channel; while recovering, the next one. */
+  async channel(): Promise<Channel> {
+    while (!this.#channel) {
+      if (this.#failure) throw this.#failure;
+      if (this.#closing.signal.aborted)
+        throw new ConnectionError(`${this.context.service}: closed`);
+      await this.#recovering;
+    }
+    return this.#channel;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing.signal.aborted) return;
+    this.#closing.abort();
+    const model = this.#model;
+    this.#model = undefined;
+    this.#channel = undefined;
+    await model?.close().catch(() => {});
+  }
+
+  async #connect(signal?: AbortSignal): Promise<void> {
+    let lastError: unknown;
+    for (const endpoint of this.settings.endpoints) {
+      signal?.throwIfAborted();
+      let model: ChannelModel | undefined;
+      try {
+        model = await amqp.connect(endpoint.url, endpoint.socket);
+        const current = model;
+        model.on('error', () => {}); // 'close' follows with the same error
+        model.on('close', (error?: Error) => this.#lost(current, error));
+        model.on('blocked', (reason: string) =>
+          this.context.logger.warn(`${this.context.service}: broker blocked publishing: ${reason}`),
+        );
+        this.#model = model;
+        await this.#openChannel(model);
+        return;
+      } catch (error) {
+        if (model === this.#model) this.#model = undefined;
+        await model?.close().catch(() => {});
+        lastError = toSinetError(error, `${this.context.service}: cannot open ${endpoint.label}`);
+        // Refused credentials will be refused by the next broker too.
+        if (lastError instanceof AuthorizationError) break;
+      }
+    }
+    throw lastError;
+  }
+
+  async #openChannel(model: ChannelModel): Promise<void> {
+    const channel = this.confirm ? await model.createConfirmChannel() : await model.createChannel();
+    channel.on('error', (error: Error) => {
+      this.#lastChannelError = error;
+    });
+    channel.on('close', () => this.#lost(model, undefined, channel));
+    await this.setup(channel);
+    if (this.#closing.signal.aborted) {
+      await channel.close().catch(() => {});
+      return;
+    }
+    this.#channel = channel;
+  }
+
+  #lost(model: ChannelModel, error: Error | undefined, channel?: Channel): void {
+    if (this.#closing.signal.aborted || model !== this.#model) return;
+    if (channel && channel !== this.#channel) return;
+    const connectionLost = !channel;
+    if (connectionLost) this.#model = undefined;
+    this.#channel = undefined;
+    if (this.#recovering) return;
+    this.#recovering = this.#recover(connectionLost, error ?? this.#lastChannelError).finally(
+      () => {
+        this.#recovering = undefined;
+      },
+    );
+  }
+
+  async #recover(connectionLost: boolean, error: Error | undefined): Promise<void> {
+    const model = this.#model;
+    if (!connectionLost && model) {
+      try {
+        await this.#openChannel(model);
+        return;
+      } catch {
+        // The connection is unusable too: reconnect below.
+        this.#model = undefined;
+        await model.close().catch(() => {});
+      }
+    }
+    const reconnect = this.settings.reconnect;
+    const reason = `${this.context.service}: connection lost: ${error?.message ?? 'closed'}`;
+    if (!reconnect) return this.#fail(new ConnectionError(reason, { cause: error }));
+    this.context.logger.warn(`${reason}; reconnecting`);
+    for (let attempt = 0; !this.#closing.signal.aborted; attempt++) {
+      await sleep(backoffDelay(reconnect, attempt), this.#closing.signal);
+      if (this.#closing.signal.aborted) return;
+      try {
+        await this.#connect(this.#closing.signal);
+        return;
+      } catch (failure) {
+        if (failure instanceof AuthorizationError) return this.#fail(failure);
+        this.context.logger.debug?.(`${this.context.service}: reconnect failed: ${failure}`);
+      }
+    }
+  }
+
+  #fail(error: SinetError): void {
+    this.#failure = error;
+    this.onFailure(error);
+  }
+}

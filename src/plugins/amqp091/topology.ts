@@ -1,0 +1,85 @@
+import type { Channel, Options } from 'amqplib';
+import type { PluginContext } from '../../spi/types.js';
+import type { Params } from './params.js';
+
+export const EXCHANGE_TYPES = ['direct', 'fanout', 'topic', 'headers'] as const;
+
+/**
+ * Where messages go: `exchange` (default: the default exchange, which routes a topic to the
+ * queue of that name), its type, and the queue a reader consumes from.
+ */
+export interface Topology {
+  exchange: string;
+  exchangeType: (typeof EXCHANGE_TYPES)[number];
+  exchangeDeclare: boolean;
+  exchangeDurable: boolean;
+  /** undefined: the topic itself on the default exchange, server-named otherwise. */
+  queue: string | undefined;
+  queueDeclare: boolean;
+  queueDurable: boolean | undefined;
+  queueExclusive: boolean | undefined;
+  queueAutoDelete: boolean | undefined;
+  queueArguments: Record<string, unknown> | undefined;
+  /** Bind the reader's queue to the exchange with each topic as binding key. */
+  bind: boolean;
+}
+
+export function topology(params: Params): Topology {
+  const exchange = params.string('exchange') ?? '';
+  return {
+    exchange,
+    exchangeType: params.oneOf('exchange_type', EXCHANGE_TYPES) ?? 'direct',
+    exchangeDeclare: params.boolean('exchange_declare') ?? exchange !== '',
+    exchangeDurable: params.boolean('exchange_durable') ?? true,
+    queue: params.string('queue'),
+    queueDeclare: params.boolean('queue_declare') ?? true,
+    queueDurable: params.boolean('queue_durable'),
+    queueExclusive: params.boolean('queue_exclusive'),
+    queueAutoDelete: params.boolean('queue_auto_delete'),
+    queueArguments: params.mapping('queue_arguments'),
+    bind: params.boolean('bind') ?? exchange !== '',
+  };
+}
+
+/** A named queue outlives its readers by default; a server-named one is theirs alone. */
+export function queueOptions(t: Topology, serverNamed: boolean): Options.AssertQueue {
+  return {
+    durable: t.queueDurable ?? !serverNamed,
+    exclusive: t.queueExclusive ?? serverNamed,
+    autoDelete: t.queueAutoDelete ?? serverNamed,
+    arguments: t.queueArguments,
+  };
+}
+
+export async function declareExchange(channel: Channel, t: Topology): Promise<void> {
+  if (t.exchange !== '' && t.exchangeDeclare) {
+    await channel.assertExchange(t.exchange, t.exchangeType, { durable: t.exchangeDurable });
+  }
+}
+
+/** Declares (or, with `queue_declare: false`, expects) a reader's queues; returns their names. */
+export async function declareReaderQueues(
+  channel: Channel,
+  t: Topology,
+  context: Pick<PluginContext, 'service'> & { topics: readonly string[] },
+): Promise<string[]> {
+  await declareExchange(channel, t);
+  if (t.exchange === '') {
+    const names = t.queue !== undefined ? [t.queue] : [...context.topics];
+    if (t.queueDeclare) {
+      for (const name of names) await channel.assertQueue(name, queueOptions(t, false));
+    }
+    return names;
+  }
+  const serverNamed = t.queue === undefined || t.queue === '';
+  let name = t.queue ?? '';
+  if (t.queueDeclare || serverNamed) {
+    name = (await channel.assertQueue(name, queueOptions(t, serverNamed))).queue;
+  }
+  if (t.bind) {
+    // A fanout exchange ignores the key; one binding is enough.
+    const keys = t.exchangeType === 'fanout' ? [''] : context.topics;
+    for (const key of keys) await channel.bindQueue(name, t.exchange, key);
+  }
+  return [name];
+}
