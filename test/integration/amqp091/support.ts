@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type {
   BrokerPlugin,
   Consistency,
@@ -110,6 +111,7 @@ export async function texts(reader: PluginReader, count: number): Promise<string
 }
 
 /** Runs a script of this repository (broker control for tests that cut connections). */
-export function script(path: string, ...args: string[]): string {
-  return execFileSync('bash', [resolve(REPO, path), ...args], { encoding: 'utf8' });
+export async function script(path: string, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('bash', [resolve(REPO, path), ...args]);
+  return stdout;
 }
