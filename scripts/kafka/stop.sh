@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Stops the Kafka nodes scripts/kafka/setup.sh started (single and cluster), waiting for each
+# to shut down cleanly so its storage is consistent on the next start.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+base="${SINETSTREAM_BROKERS_DIR:-$repo/.brokers}/kafka"
+
+alive() { grep -q kafka.Kafka "/proc/$1/cmdline" 2>/dev/null; }
+
+pids=()
+for pidfile in "$base"/single/kafka.pid "$base"/cluster/node*/kafka.pid; do
+  [ -f "$pidfile" ] || continue
+  pid=$(cat "$pidfile")
+  if alive "$pid"; then
+    kill -TERM "$pid"
+    pids+=("$pid")
+  fi
+  rm -f "$pidfile"
+done
+
+# A KRaft node may wait for its quorum on shutdown; after 60 s it is killed.
+deadline=$((SECONDS + 60))
+for pid in "${pids[@]}"; do
+  while alive "$pid"; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "kafka: pid $pid did not stop in 60 s; killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.5
+  done
+done
+echo "kafka: stopped ${#pids[@]} node(s)"
