@@ -1,0 +1,116 @@
+import { type KeyObject, randomBytes } from 'node:crypto';
+import { InvalidMessageError } from '../errors.js';
+import { AES_BLOCK } from './cmac.js';
+import { deriveKeySync } from './keys.js';
+import { type KeyedMode, MODE_SPECS, type ModeSpec } from './modes.js';
+import type { CryptoParams } from './params.js';
+import type { MessageCipher } from './types.js';
+
+/**
+ * How many (key version, salt) keys a reader remembers. Each writer has one salt, so this
+ * is the number of concurrent writers served without re-running PBKDF2; the bound keeps a
+ * stream of forged salts from growing memory without limit.
+ */
+const KEY_CACHE_SIZE = 64;
+
+function pad(data: Uint8Array): Buffer {
+  const n = AES_BLOCK - (data.length % AES_BLOCK);
+  return Buffer.concat([data, Buffer.alloc(n, n)]);
+}
+
+function unpad(data: Buffer): Buffer {
+  const n = data[data.length - 1] ?? 0;
+  const valid =
+    n >= 1 && n <= AES_BLOCK && n <= data.length && data.subarray(-n).every((b) => b === n);
+  if (!valid) throw new InvalidMessageError('message does not decrypt: bad pkcs7 padding');
+  return data.subarray(0, data.length - n);
+}
+
+/** AES message encryption with SINETStream 1.10's layout: salt || iv || ciphertext || tag. */
+export class AesMessageCipher implements MessageCipher {
+  readonly keyVersion: number;
+  readonly #params: CryptoParams;
+  readonly #spec: ModeSpec;
+  readonly #salt: Buffer;
+  readonly #writer: KeyedMode;
+  readonly #readers = new Map<string, KeyedMode>();
+
+  /** `writerKey` is the key of `keyVersion` for `salt`, derived beforehand (asynchronously). */
+  constructor(params: CryptoParams, keyVersion: number, salt: Buffer, writerKey: KeyObject) {
+    this.keyVersion = keyVersion;
+    this.#params = params;
+    this.#spec = MODE_SPECS[params.mode];
+    this.#salt = salt;
+    this.#writer = this.#spec.withKey(writerKey);
+    this.#readers.set(this.#cacheKey(keyVersion, salt), this.#writer);
+  }
+
+  encrypt(plain: Uint8Array): Uint8Array {
+    const header = Buffer.concat([this.#salt, randomBytes(this.#spec.ivLength)]);
+    const iv = header.subarray(this.#salt.length);
+    const data = this.#params.pkcs7 ? pad(plain) : plain;
+    const { ciphertext, tag } = this.#writer.seal(iv, data, header);
+    return Buffer.concat([header, ciphertext, tag]);
+  }
+
+  decrypt(blob: Uint8Array, keyVersion: number): Uint8Array {
+    const { saltBytes, pkcs7 } = this.#params;
+    const { ivLength, tagLength, blockAligned } = this.#spec;
+    const headerLength = saltBytes + ivLength;
+    const cipherLength = blob.length - headerLength - tagLength;
+    const aligned =
+      !(blockAligned || pkcs7) || (cipherLength > 0 && cipherLength % AES_BLOCK === 0);
+    if (cipherLength < 0 || !aligned) {
+      throw new InvalidMessageError(
+        `message is too short or truncated for AES-${this.#params.mode} (${blob.length} bytes)`,
+      );
+    }
+    const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.length);
+    const header = bytes.subarray(0, headerLength);
+    const mode = this.#readerFor(keyVersion, bytes.subarray(0, saltBytes));
+    let plain: Buffer;
+    try {
+      plain = mode.open(
+        header.subarray(saltBytes),
+        bytes.subarray(headerLength, headerLength + cipherLength),
+        bytes.subarray(headerLength + cipherLength),
+        header,
+      );
+    } catch (error) {
+      throw new InvalidMessageError(
+        `message does not decrypt with key version ${keyVersion} (wrong key or password, or altered in transit)`,
+        { cause: error },
+      );
+    }
+    return pkcs7 ? unpad(plain) : plain;
+  }
+
+  #cacheKey(keyVersion: number, salt: Uint8Array): string {
+    // A raw key does not depend on the salt, so one entry serves every writer.
+    const source = this.#params.keys.get(keyVersion);
+    return source?.kind === 'key'
+      ? `${keyVersion}`
+      : `${keyVersion}:${Buffer.from(salt).toString('hex')}`;
+  }
+
+  #readerFor(keyVersion: number, salt: Uint8Array): KeyedMode {
+    const cacheKey = this.#cacheKey(keyVersion, salt);
+    const cached = this.#readers.get(cacheKey);
+    if (cached) return cached;
+    const source = this.#params.keys.get(keyVersion);
+    if (!source) {
+      const known = [...this.#params.keys.keys()].join(', ');
+      throw new InvalidMessageError(
+        `message key version ${keyVersion} is not configured (known: ${known})`,
+      );
+    }
+    const mode = this.#spec.withKey(deriveKeySync(this.#params, source, salt));
+    if (this.#readers.size >= KEY_CACHE_SIZE) {
+      // Evict the oldest entry other than the writer's own, which stays for the cipher's life.
+      const oldest = [...this.#readers.keys()].find((k) => this.#readers.get(k) !== this.#writer);
+      if (oldest !== undefined) this.#readers.delete(oldest);
+    }
+    this.#readers.set(cacheKey, mode);
+    return mode;
+  }
+}

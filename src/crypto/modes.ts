@@ -1,0 +1,91 @@
+import { createCipheriv, createDecipheriv, type KeyObject } from 'node:crypto';
+import { AES_BLOCK, aesAlgorithm } from './cmac.js';
+import { Eax } from './eax.js';
+
+/** The modes SINETStream 1.10 (Python) writes and we read; OPENPGP is left out on purpose. */
+export const AES_MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'EAX', 'GCM'] as const;
+export type AesMode = (typeof AES_MODES)[number];
+
+/** One AES mode bound to one key. `open` throws when the data cannot be authenticated. */
+export interface KeyedMode {
+  seal(iv: Uint8Array, plain: Uint8Array, aad: Uint8Array): { ciphertext: Buffer; tag: Buffer };
+  open(iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Buffer;
+}
+
+export interface ModeSpec {
+  /** Bytes of IV / nonce / initial counter block carried in each message. */
+  readonly ivLength: number;
+  /** Bytes of the authentication tag at the end of each message (0: not AEAD). */
+  readonly tagLength: number;
+  /** Whether the ciphertext is a whole number of blocks (so truncation is detectable early). */
+  readonly blockAligned: boolean;
+  withKey(key: KeyObject): KeyedMode;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A mode without authentication; associated data plays no part. */
+function unauthenticated(opensslMode: string, blockAligned: boolean): ModeSpec {
+  return {
+    ivLength: AES_BLOCK,
+    tagLength: 0,
+    blockAligned,
+    withKey(key) {
+      const algorithm = aesAlgorithm(key, opensslMode);
+      return {
+        seal(iv, plain) {
+          const cipher = createCipheriv(algorithm, key, iv).setAutoPadding(false);
+          return { ciphertext: Buffer.concat([cipher.update(plain), cipher.final()]), tag: EMPTY };
+        },
+        open(iv, ciphertext) {
+          const decipher = createDecipheriv(algorithm, key, iv).setAutoPadding(false);
+          return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+        },
+      };
+    },
+  };
+}
+
+/*
+ * Sizes are PyCryptodome's defaults as SINETStream 1.10 uses them: 16-byte IVs and nonces,
+ * CFB with 8-bit segments (hence OpenSSL's cfb8), CTR with a full 16-byte initial counter
+ * block, EAX tags of 8 bytes and GCM tags of 16.
+ */
+export const MODE_SPECS: Readonly<Record<AesMode, ModeSpec>> = {
+  CBC: unauthenticated('cbc', true),
+  CFB: unauthenticated('cfb8', false),
+  OFB: unauthenticated('ofb', false),
+  CTR: unauthenticated('ctr', false),
+  GCM: {
+    ivLength: 16,
+    tagLength: 16,
+    blockAligned: false,
+    withKey(key) {
+      const algorithm = aesAlgorithm(key, 'gcm') as 'aes-128-gcm';
+      return {
+        seal(iv, plain, aad) {
+          const cipher = createCipheriv(algorithm, key, iv, { authTagLength: 16 }).setAAD(aad);
+          const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+          return { ciphertext, tag: cipher.getAuthTag() };
+        },
+        open(iv, ciphertext, tag, aad) {
+          const decipher = createDecipheriv(algorithm, key, iv, { authTagLength: 16 });
+          decipher.setAuthTag(tag).setAAD(aad);
+          return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+        },
+      };
+    },
+  },
+  EAX: {
+    ivLength: 16,
+    tagLength: 8,
+    blockAligned: false,
+    withKey(key) {
+      const eax = new Eax(key, 8);
+      return {
+        seal: (iv, plain, aad) => eax.seal(iv, aad, plain),
+        open: (iv, ciphertext, tag, aad) => eax.open(iv, aad, ciphertext, tag),
+      };
+    },
+  },
+};

@@ -1,0 +1,36 @@
+import { inspect } from 'node:util';
+
+const REDACTED = '[secret]';
+
+/**
+ * Bytes that must never be printed: a password or a raw key. Held in a private field so
+ * neither `util.inspect`, `JSON.stringify` nor string concatenation can reveal them.
+ */
+export class Secret {
+  readonly #bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  /** The secret itself, for the one place that needs it (key derivation or key import). */
+  reveal(): Uint8Array {
+    return this.#bytes;
+  }
+
+  get length(): number {
+    return this.#bytes.length;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [inspect.custom](): string {
+    return REDACTED;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The interop matrix: every setting SINETStream 1.10 offers for the message body, crossed
+ * with value types, sizes and timestamps. Each case is one message in one direction.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Service parameters as the config file spells them (bytes as Uint8Array). */
+export type Params = Record<string, unknown>;
+
+export interface Case {
+  readonly name: string;
+  readonly params: Params;
+  readonly value: string | Uint8Array;
+  readonly timestampUs: number;
+}
+
+const KEY_LENGTHS = [128, 192, 256] as const;
+const MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'EAX', 'GCM'] as const;
+
+/** Deterministic bytes, so a failing case can be reproduced. */
+function pseudoRandom(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+function key(bits: number, seed: number): Uint8Array {
+  return pseudoRandom(bits / 8, seed);
+}
+
+/** 64 KiB that compresses, but not to nothing: text-like runs with random bytes between. */
+const BIG_BYTES = (() => {
+  const noise = pseudoRandom(65536, 7);
+  const out = new Uint8Array(65536);
+  for (let i = 0; i < out.length; i++) out[i] = i % 16 < 12 ? 0x61 + ((i >> 4) % 26) : noise[i]!;
+  return out;
+})();
+const BIG_TEXT = 'SINETStream メッセージ 0123456789 '.repeat(2400).slice(0, 65536);
+
+const VALUES: ReadonlyArray<readonly [string, string | Uint8Array]> = [
+  ['bytes-empty', new Uint8Array(0)],
+  ['bytes-1B', Uint8Array.of(0x42)],
+  ['bytes-64KiB', BIG_BYTES],
+  ['text-empty', ''],
+  ['text-1B', 'a'],
+  ['text-64KiB', BIG_TEXT],
+];
+
+/** Timestamps that survive the Python API's float seconds exactly; 0 means "none". */
+const TIMESTAMPS = [1_700_000_000_123_456, 0, 1_234_567_890_250_000, 1];
+
+// Few iterations keep ~100 key derivations cheap; the default (10000) has its own cases.
+const FAST_KDF = { iteration: 1000 };
+
+function encrypted(crypto: Params, extra: Params = {}): Params {
+  return { data_encryption: true, crypto: { algorithm: 'AES', ...crypto }, ...extra };
+}
+
+/** The parameter sets, by name. */
+export function configurations(): Array<readonly [string, Params]> {
+  const dir = mkdtempSync(join(tmpdir(), 'sinetstream-interop-'));
+  const passwordFile = join(dir, 'password');
+  writeFileSync(passwordFile, 'from a file\n');
+  const configs: Array<readonly [string, Params]> = [
+    ['plain v3', {}],
+    ['plain v2', { message_format: 2 }],
+    ['user_data_only', { user_data_only: true }],
+  ];
+  for (const mode of MODES) {
+    for (const bits of KEY_LENGTHS) {
+      for (const padding of mode === 'CBC' ? ['pkcs7'] : ['none', 'pkcs7']) {
+        configs.push([
+          `${mode}-${bits} ${padding} password`,
+          encrypted({
+            mode,
+            key_length: bits,
+            padding,
+            password: 'secret-000',
+            key_derivation: FAST_KDF,
+          }),
+        ]);
+      }
+    }
+    configs.push([
+      `${mode}-256 raw key`,
+      encrypted({ mode, key_length: 256, padding: 'pkcs7', key: key(256, 1) }),
+    ]);
+  }
+  for (const prf of ['HMAC-SHA256', 'HMAC-SHA384', 'HMAC-SHA512']) {
+    configs.push([
+      `GCM-256 ${prf} salt 16`,
+      encrypted({
+        mode: 'GCM',
+        key_length: 256,
+        password: 'pw',
+        key_derivation: { prf, salt_bytes: 16, iteration: 2000 },
+      }),
+    ]);
+  }
+  configs.push(
+    ['EAX-128 default kdf', encrypted({ mode: 'EAX', password: 'secret-000' })],
+    [
+      'GCM-128 password {value} latin-1',
+      encrypted({ mode: 'GCM', password: { value: 'pässwörd' }, key_derivation: FAST_KDF }),
+    ],
+    [
+      'CTR-128 password {path}',
+      encrypted({ mode: 'CTR', password: { path: passwordFile }, key_derivation: FAST_KDF }),
+    ],
+    ['GCM-128 key version 1', encrypted({ mode: 'GCM', _keys: { 1: key(128, 11) } })],
+    [
+      'GCM-128 key versions 1,2,7',
+      encrypted({ mode: 'GCM', _keys: { 1: key(128, 11), 2: key(128, 12), 7: key(128, 17) } }),
+    ],
+    [
+      'EAX-192 key versions 3,300 v2',
+      encrypted(
+        { mode: 'EAX', key_length: 192, _keys: { 3: key(192, 3), 300: key(192, 300) } },
+        { message_format: 2 },
+      ),
+    ],
+    [
+      'CBC-128 v2',
+      encrypted(
+        { mode: 'CBC', padding: 'pkcs7', password: 'pw', key_derivation: FAST_KDF },
+        { message_format: 2 },
+      ),
+    ],
+  );
+  const compressions: Array<readonly [string, Params]> = [
+    ['gzip default', { algorithm: 'gzip' }],
+    ['gzip 1', { algorithm: 'gzip', level: 1 }],
+    ['gzip 9', { algorithm: 'gzip', level: 9 }],
+    ['zstd default', { algorithm: 'zstd' }],
+    ['zstd 1', { algorithm: 'zstd', level: 1 }],
+    ['zstd 19', { algorithm: 'zstd', level: 19 }],
+    // Python-side options: frames without content size; our side ignores them.
+    ['zstd no content size', { algorithm: 'zstd', zstd: { write_content_size: false } }],
+    ['lz4 0', { algorithm: 'lz4', level: 0 }],
+    ['lz4 9 (HC)', { algorithm: 'lz4', level: 9 }],
+    [
+      'lz4 checksums, no size',
+      {
+        algorithm: 'lz4',
+        lz4: { content_checksum: true, block_checksum: true, store_size: false },
+      },
+    ],
+  ];
+  for (const [name, compression] of compressions) {
+    configs.push([name, { data_compression: true, compression }]);
+  }
+  configs.push(
+    ['zstd v2', { data_compression: true, compression: { algorithm: 'zstd' }, message_format: 2 }],
+    [
+      'gzip + GCM',
+      encrypted(
+        { mode: 'GCM', password: 'pw', key_derivation: FAST_KDF },
+        { data_compression: true, compression: { algorithm: 'gzip' } },
+      ),
+    ],
+    [
+      'zstd + EAX',
+      encrypted(
+        { mode: 'EAX', password: 'pw', key_derivation: FAST_KDF },
+        { data_compression: true, compression: { algorithm: 'zstd', level: 5 } },
+      ),
+    ],
+    [
+      'lz4 + CBC v2',
+      encrypted(
+        { mode: 'CBC', padding: 'pkcs7', key: key(128, 5) },
+        { data_compression: true, compression: { algorithm: 'lz4' }, message_format: 2 },
+      ),
+    ],
+  );
+  return configs;
+}
+
+/** Every configuration with every value, each with its value type, cycling the timestamps. */
+export function cases(): Case[] {
+  const out: Case[] = [];
+  for (const [configName, params] of configurations()) {
+    for (const [valueName, value] of VALUES) {
+      const valueType = typeof value === 'string' ? 'text' : 'byte_array';
+      out.push({
+        name: `${configName} / ${valueName}`,
+        params: { ...params, value_type: valueType },
+        value,
+        timestampUs: TIMESTAMPS[out.length % TIMESTAMPS.length]!,
+      });
+    }
+  }
+  return out;
+}
+
+/** A reader whose password or key is wrong, for the settings of `params`. */
+export function withWrongSecret(params: Params): Params {
+  const crypto = params.crypto as Params;
+  const { password: _password, key: _key, _keys, ...rest } = crypto;
+  return { ...params, crypto: { ...rest, password: 'not-the-password' } };
+}
