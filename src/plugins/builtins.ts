@@ -16,7 +16,9 @@ export function createRegistry(): PluginRegistry {
     .registerBroker('amqp-0.9.1', lazy(() => import('./amqp091/index.js')))
     .registerValueType('byte_array', byteArrayValueType)
     .registerValueType('text', textValueType)
-    .registerCompression('gzip', gzipCompression);
+    .registerCompression('gzip', gzipCompression)
+    .registerCompression('zstd', async () => (await import('../compression/zstd.js')).zstdCompression)
+    .registerCompression('lz4', async () => (await import('./compression-lz4/index.js')).lz4Compression);
 }
 
 export const defaultRegistry: PluginRegistry = createRegistry();
