@@ -1,0 +1,17 @@
+import { beforeAll } from 'vitest';
+import { runConformanceSuite } from '../../../src/testing/index.js';
+import { PLAINTEXT, requireKafka } from './helpers.js';
+
+beforeAll(requireKafka);
+
+runConformanceSuite({
+  name: 'kafka on Apache Kafka (scripts/kafka/setup.sh)',
+  service: { type: 'kafka', brokers: PLAINTEXT },
+  features: {
+    ordering: true,
+    persistence: true,
+    seek: true,
+    consumerGroup: (group) => ({ group_id: group }),
+  },
+  quietMs: 2000,
+});
