@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import rhea, { type Connection, type ConnectionOptions, type EventContext } from 'rhea';
+import {
+  AuthorizationError,
+  ConnectionError,
+  InvalidArgumentError,
+  SinetError,
+} from '../../errors.js';
+import { parseBroker } from '../../spi/brokers.js';
+import type { PluginContext, TlsSettings } from '../../spi/types.js';
+import { type Params, reconnectSettings } from '../amqp091/params.js';
+
+interface Endpoint {
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+/** `host`, `host:port`, `amqp://host[:port]` or `amqps://host[:port]` (5672 / 5671 by default). */
+export function parseEndpoint(broker: string, context: PluginContext): Endpoint {
+  const url = /^(amqps?):\/\//i.exec(broker.trim());
+  if (!url) {
+    const tls = context.tls !== undefined;
+    return { ...parseBroker(broker, tls ? 5671 : 5672), tls };
+  }
+  const parsed = new URL(broker.trim());
+  if (parsed.username || parsed.password) {
+    // Credentials in a URL end up in logs; they belong in type_spec.
+    throw new InvalidArgumentError(
+      `${context.service}: brokers: put the user and password of ${parsed.host} in type_spec.username / password`,
+    );
+  }
+  const tls = url[1]!.toLowerCase() === 'amqps';
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port: parsed.port ? Number(parsed.port) : tls ? 5671 : 5672, tls };
+}
+
+const MECHANISMS = ['ANONYMOUS', 'PLAIN', 'EXTERNAL', 'XOAUTH2'] as const;
+
+/**
+ * The SASL mechanisms the client may use. `sasl_mechanisms` restricts them (the broker's
+ * preference among those decides); by default PLAIN with a user and password, ANONYMOUS
+ * without, plus EXTERNAL when a client certificate is given. `sasl: false` skips SASL.
+ */
+function saslOptions(context: PluginContext, params: Params): Partial<ConnectionOptions> {
+  if (params.boolean('sasl') === false) return {};
+  const username = params.string('username');
+  const password = params.string('password');
+  const allowed = params.strings('sasl_mechanisms')?.map((m) => m.toUpperCase()) ?? [
+    username && password ? 'PLAIN' : 'ANONYMOUS',
+    ...(context.tls?.certfile ? ['EXTERNAL'] : []),
+  ];
+  const mechanisms = rhea.sasl.client_mechanisms();
+  for (const name of allowed) {
+    if (!(MECHANISMS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(
+        `${context.service}: type_spec.sasl_mechanisms: "${name}" is not one of ${MECHANISMS.join(', ')}`,
+      );
+    }
+    if ((name === 'PLAIN' || name === 'XOAUTH2') && !(username && password)) {
+      throw new InvalidArgumentError(
+        `${context.service}: type_spec.sasl_mechanisms: ${name} needs username and password`,
+      );
+    }
+    if (name === 'ANONYMOUS') mechanisms.enable_anonymous(username ?? 'anonymous');
+    if (name === 'PLAIN') mechanisms.enable_plain(username!, password!);
+    if (name === 'EXTERNAL') mechanisms.enable_external();
+    if (name === 'XOAUTH2') mechanisms.enable_xoauth2(username!, password!);
+  }
+  return { sasl_mechanisms: mechanisms } as Partial<ConnectionOptions>;
+}
+
+function tlsOptions(tls: TlsSettings | undefined, host: string, serverName: string | undefined) {
+  const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+  return {
+    ca: read(tls?.caCerts),
+    cert: read(tls?.certfile),
+    key: read(tls?.keyfile),
+    passphrase: tls?.keyfilePassword,
+    ciphers: tls?.ciphers,
+    servername: serverName ?? (isIP(host) ? undefined : host),
+    rejectUnauthorized: true,
+    // Only the name check is skipped: the chain is still verified against the CA.
+    ...(tls && !tls.checkHostname ? { checkServerIdentity: () => undefined } : {}),
+  };
+}
+
+export interface OpenedConnection {
+  connection: Connection;
+  label: string;
+}
+
+/**
+ * Connects to the first broker that answers, trying them in turn; once open, rhea
+ * reconnects on its own (exponential backoff, default up to 10 s, over the same list) and
+ * re-attaches the links, unless `reconnect: false`.
+ */
+export async function openConnection(
+  context: PluginContext,
+  params: Params,
+  containerId: string,
+  signal?: AbortSignal,
+): Promise<OpenedConnection> {
+  if (context.brokers.length === 0) {
+    throw new InvalidArgumentError(`${context.service}: brokers: at least one broker is needed`);
+  }
+  const endpoints = context.brokers.map((b) => parseEndpoint(b, context));
+  const serverName = params.string('server_name');
+  const reconnect = reconnectSettings(params);
+  let attempt = 0;
+  let current = endpoints[0]!;
+  const details = () => {
+    current = endpoints[attempt++ % endpoints.length]!;
+    return {
+      host: current.host,
+      port: current.port,
+      transport: current.tls ? ('tls' as const) : ('tcp' as const),
+      ...(current.tls ? tlsOptions(context.tls, current.host, serverName) : {}),
+    };
+  };
+  const container = rhea.create_container({ id: containerId });
+  const idle = params.number('idle_time_out_ms');
+  const connection = container.connect({
+    ...saslOptions(context, params),
+    hostname: params.string('hostname'),
+    ...(idle !== undefined ? { idle_time_out: idle } : {}),
+    connection_details: details,
+    reconnect: reconnect !== undefined,
+    initial_reconnect_delay: reconnect?.initialDelayMs,
+    max_reconnect_delay: reconnect?.maxDelayMs,
+    properties: { connection_name: context.clientId },
+  } as ConnectionOptions);
+  const label = () => `amqp${current.tls ? 's' : ''}://${current.host}:${current.port}`;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failures = 0;
+      const fail = (error: SinetError) => {
+        connection.removeListener('connection_open', onOpen);
+        reject(error);
+      };
+      const onOpen = () => {
+        connection.removeListener('disconnected', onDown);
+        connection.removeListener('connection_error', onDown);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onDown = (ctx: EventContext) => {
+        const error = toSinetError(
+          ctx.error ?? connection.error,
+          `${context.service}: cannot open ${label()}`,
+        );
+        // Every broker tried once, or credentials refused: the caller hears it now.
+        if (++failures >= endpoints.length || error instanceof AuthorizationError) fail(error);
+      };
+      const onAbort = () =>
+        fail(new ConnectionError(`${context.service}: open aborted`, { cause: signal?.reason }));
+      connection.once('connection_open', onOpen);
+      connection.on('disconnected', onDown);
+      connection.on('connection_error', onDown);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  } catch (error) {
+    closeConnection(connection);
+    throw error;
+  }
+  connection.on('connection_error', (ctx: EventContext) =>
+    context.logger.warn(
+      `${context.service}: ${label()}: ${describe(ctx.error ?? connection.error)}`,
+    ),
+  );
+  return { connection, label: label() };
+}
+
+/** Closes and stops any pending reconnect. */
+export function closeConnection(connection: Connection): void {
+  connection.set_reconnect(false);
+  const pending = (connection as unknown as { scheduled_reconnect?: NodeJS.Timeout })
+    .scheduled_reconnect;
+  if (pending) clearTimeout(pending);
+  if (connection.is_open()) connection.close();
+  else connection.socket?.destroy();
+}
+
+export function describe(error: unknown): string {
+  if (!error) return 'unknown error';
+  // rhea's errors carry the AMQP condition (amqp:unauthorized-access...) beside the text.
+  const { condition, description } = error as { condition?: string; description?: string };
+  const text = description ?? (error instanceof Error ? error.message : undefined);
+  if (condition || text) return [condition, text].filter(Boolean).join(': ');
+  return String(error);
+}
+
+/** amqp:unauthorized-access (SASL refusal, link refusal) means "not allowed", not "down". */
+export function toSinetError(
+  error: unknown,
+  what: string,
+  Otherwise: new (message: string, options?: { cause?: unknown }) => SinetError = ConnectionError,
+): SinetError {
+  if (error instanceof SinetError) return error;
+  const message = describe(error);
+  const refused = /unauthorized|authentication|sasl|forbidden|security/i.test(message);
+  return new (refused ? AuthorizationError : Otherwise)(`${what}: ${message}`, { cause: error });
+}

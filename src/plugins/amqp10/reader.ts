@@ -1,0 +1,123 @@
+import type { Connection, EventContext, Receiver } from 'rhea';
+import { ConnectionError, InvalidMessageError } from '../../errors.js';
+import { MessageQueue } from '../../spi/message-queue.js';
+import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
+import { Params } from '../amqp091/params.js';
+import { bytesOf } from './body.js';
+import { closeConnection, openConnection, toSinetError } from './connection.js';
+import { addressing, containerId } from './terminus.js';
+
+/**
+ * One receiver link per topic. AT_MOST_ONCE asks the broker to send pre-settled;
+ * AT_LEAST_ONCE accepts a delivery when core settles it, after the user has had it.
+ * `durable: true` makes a durable subscription: the broker keeps it, under the container id
+ * and the link name (`subscription_name`, default the topic), while the reader is away.
+ */
+export class Amqp10Reader implements PluginReader {
+  readonly #params: Params;
+  readonly #ack: boolean;
+  readonly #durable: boolean;
+  readonly #queue = new MessageQueue();
+  readonly #receivers: Receiver[] = [];
+  #connection: Connection | undefined;
+  #received = 0;
+
+  constructor(private readonly context: ReaderContext) {
+    this.#params = new Params(context);
+    this.#ack = context.consistency !== 'AT_MOST_ONCE';
+    this.#durable = this.#params.boolean('durable') ?? false;
+  }
+
+  async open(options: CallOptions = {}): Promise<void> {
+    const { connection } = await openConnection(
+      this.context,
+      this.#params,
+      containerId(this.context, this.#params),
+      options.signal,
+    );
+    const { prefix, capabilities } = addressing(this.#params);
+    const prefetch = this.#params.number('prefetch') ?? 100;
+    const subscription = this.#params.string('subscription_name');
+    for (const topic of this.context.topics) {
+      const receiver = connection.open_receiver({
+        name: subscription ? `${subscription}-${topic}` : topic,
+        source: {
+          address: prefix + topic,
+          capabilities,
+          ...(this.#durable ? { durable: 2, expiry_policy: 'never' } : {}),
+        },
+        autoaccept: false,
+        credit_window: prefetch,
+        snd_settle_mode: this.#ack ? 0 : 1,
+      });
+      receiver.on('message', (ctx: EventContext) => this.#deliver(topic, ctx));
+      const linkDown = (ctx: EventContext) =>
+        this.#queue.fail(
+          toSinetError(ctx.receiver?.error, `${this.context.service}: receiving from "${topic}"`),
+        );
+      receiver.on('receiver_error', linkDown);
+      this.#receivers.push(receiver);
+    }
+    connection.on('disconnected', (ctx: EventContext) => {
+      if (ctx.reconnecting) return;
+      const reason = `${this.context.service}: connection lost`;
+      this.#queue.fail(new ConnectionError(reason, { cause: ctx.error }));
+    });
+    this.#connection = connection;
+  }
+
+  #deliver(topic: string, ctx: EventContext): void {
+    const { message, delivery } = ctx;
+    if (!message || !delivery) return;
+    const bytes = bytesOf(message);
+    if (!bytes) {
+      // Not ours to interpret: give it back to the broker as undeliverable here.
+      delivery.reject({ condition: 'amqp:decode-error', description: 'no binary or text body' });
+      this.#queue.fail(
+        new InvalidMessageError(
+          `${this.context.service}: a message on "${topic}" has no binary body`,
+        ),
+      );
+      return;
+    }
+    this.#received++;
+    const received: ReceivedMessage = { bytes, topic, raw: message };
+    if (!this.#ack) {
+      if (!delivery.remote_settled) delivery.accept();
+      this.#queue.push(received);
+      return;
+    }
+    this.#queue.push({
+      ...received,
+      // After the link died the broker has already taken the delivery back.
+      settle: () => {
+        if (delivery.link.is_open()) delivery.accept();
+      },
+    });
+  }
+
+  receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {
+    return this.#queue.receive(options);
+  }
+
+  async close(): Promise<void> {
+    this.#queue.close();
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (!connection) return;
+    // Detaching (not closing) a durable subscription's link keeps it for the next reader.
+    for (const receiver of this.#receivers.splice(0)) {
+      if (this.#durable) receiver.detach();
+      else receiver.close();
+    }
+    closeConnection(connection);
+  }
+
+  metrics(): unknown {
+    return { received: this.#received };
+  }
+
+  resetMetrics(): void {
+    this.#received = 0;
+  }
+}

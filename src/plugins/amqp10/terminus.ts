@@ -1,0 +1,25 @@
+import type { PluginContext } from '../../spi/types.js';
+import type { Params } from '../amqp091/params.js';
+
+export const ADDRESS_TYPES = ['queue', 'topic'] as const;
+
+/**
+ * How a topic becomes a node address: `address_prefix` + topic (RabbitMQ 3.x wants
+ * `/queue/` or `/topic/`; Artemis and others take the bare name), and `address_type` sent
+ * as the terminus capability: `queue` (each message to one reader, the default) or `topic`
+ * (each message to every subscriber).
+ */
+export interface Addressing {
+  prefix: string;
+  capabilities: string[];
+}
+
+export function addressing(params: Params): Addressing {
+  const type = params.oneOf('address_type', ADDRESS_TYPES) ?? 'queue';
+  return { prefix: params.string('address_prefix') ?? '', capabilities: [type] };
+}
+
+/** The container id the broker knows this client by: `container_id`, else the client id. */
+export function containerId(context: PluginContext, params: Params): string {
+  return params.string('container_id') ?? context.clientId;
+}

@@ -1,0 +1,157 @@
+import type { Connection, Delivery, EventContext, Sender } from 'rhea';
+import { ConnectionError, NotOpenError, PublishError, type SinetError } from '../../errors.js';
+import type { CallOptions, PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
+import { Params } from '../amqp091/params.js';
+import { toMessage } from './body.js';
+import { closeConnection, describe, openConnection, toSinetError } from './connection.js';
+import { addressing, containerId } from './terminus.js';
+
+interface Pending {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One sender link to the topic's address. AT_MOST_ONCE sends pre-settled; otherwise
+ * publish resolves when the broker accepts the delivery and rejects when it rejects,
+ * releases or modifies it, or when the link or connection goes down first.
+ */
+export class Amqp10Writer implements PluginWriter {
+  readonly #params: Params;
+  readonly #settled: boolean;
+  readonly #pending = new Map<Delivery, Pending>();
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Publishers waiting for link credit. */
+  readonly #waiting = new Set<() => void>();
+  #connection: Connection | undefined;
+  #sender: Sender | undefined;
+  #linkError: SinetError | undefined;
+  #published = 0;
+  #failed = 0;
+
+  constructor(private readonly context: WriterContext) {
+    this.#params = new Params(context);
+    this.#settled = context.consistency === 'AT_MOST_ONCE';
+  }
+
+  async open(options: CallOptions = {}): Promise<void> {
+    const { connection } = await openConnection(
+      this.context,
+      this.#params,
+      containerId(this.context, this.#params),
+      options.signal,
+    );
+    const { prefix, capabilities } = addressing(this.#params);
+    const sender = connection.open_sender({
+      target: { address: prefix + this.context.topic, capabilities },
+      snd_settle_mode: this.#settled ? 1 : 0,
+      autosettle: true,
+    });
+    const what = `${this.context.service}: sending to "${this.context.topic}"`;
+    sender.on('accepted', (ctx: EventContext) => this.#settle(ctx.delivery, undefined));
+    for (const outcome of ['rejected', 'released', 'modified'] as const) {
+      sender.on(outcome, (ctx: EventContext) => {
+        const reason = describe((ctx.delivery?.remote_state as { error?: unknown })?.error);
+        this.#settle(
+          ctx.delivery,
+          new PublishError(`${what}: ${outcome} by the broker (${reason})`),
+        );
+      });
+    }
+    sender.on('sendable', () => this.#wake());
+    const linkDown = (ctx: EventContext) => {
+      this.#linkError = toSinetError(ctx.sender?.error, what, PublishError);
+      this.#failAll(this.#linkError);
+    };
+    sender.on('sender_error', linkDown);
+    sender.on('sender_close', linkDown);
+    connection.on('disconnected', (ctx: EventContext) => {
+      this.#failAll(
+        new PublishError(`${what}: connection lost before the broker answered`, {
+          cause: ctx.error,
+        }),
+      );
+      if (!ctx.reconnecting)
+        this.#linkError ??= new ConnectionError(`${what}: connection lost`, { cause: ctx.error });
+    });
+    this.#connection = connection;
+    this.#sender = sender;
+  }
+
+  async publish(bytes: Uint8Array, options: PublishOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    const sender = this.#sender;
+    if (!sender) throw new NotOpenError(`${this.context.service}: writer is not open`);
+    try {
+      await this.#credit(sender, options.signal);
+      const delivery = sender.send(toMessage(bytes, !this.#settled, options.timestampUs));
+      if (!this.#settled) {
+        const outcome = new Promise<void>((resolve, reject) =>
+          this.#pending.set(delivery, { resolve, reject }),
+        );
+        this.#inFlight.add(outcome);
+        await outcome.finally(() => this.#inFlight.delete(outcome));
+      }
+      this.#published++;
+    } catch (error) {
+      this.#failed++;
+      throw error;
+    }
+  }
+
+  async #credit(sender: Sender, signal?: AbortSignal): Promise<void> {
+    while (!sender.sendable()) {
+      if (this.#linkError) throw this.#linkError;
+      if (!this.#sender) throw new NotOpenError(`${this.context.service}: writer closed`);
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.#waiting.delete(wake);
+          signal?.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.#waiting.add(wake);
+        signal?.addEventListener('abort', wake, { once: true });
+      });
+    }
+    if (this.#linkError) throw this.#linkError;
+  }
+
+  #wake(): void {
+    for (const wake of [...this.#waiting]) wake();
+  }
+
+  #settle(delivery: Delivery | undefined, error: Error | undefined): void {
+    const pending = delivery && this.#pending.get(delivery);
+    if (!pending || !delivery) return;
+    this.#pending.delete(delivery);
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+
+  #failAll(error: Error): void {
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+    this.#wake();
+  }
+
+  async close(): Promise<void> {
+    const connection = this.#connection;
+    if (!connection) return;
+    this.#connection = undefined;
+    // Flush: wait for the outcomes of what is in flight.
+    await Promise.allSettled(this.#inFlight);
+    this.#sender = undefined;
+    this.#wake();
+    closeConnection(connection);
+  }
+
+  metrics(): unknown {
+    return { published: this.#published, failed: this.#failed };
+  }
+
+  resetMetrics(): void {
+    this.#published = 0;
+    this.#failed = 0;
+  }
+}
