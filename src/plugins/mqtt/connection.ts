@@ -37,6 +37,8 @@ function failure(
       `mqtt: ${where} closed the connection without accepting it (or gave no CONNACK within ${timeoutMs} ms)`,
     );
   }
+  // OpenSSL appends where in its source it failed, on further lines.
+  const said = error.message.split('\n')[0];
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'number') {
     const reason =
@@ -51,7 +53,7 @@ function failure(
   }
   if (typeof code === 'string' && CLIENT_CERT_REJECTED.test(code)) {
     return new AuthorizationError(
-      `mqtt: ${where} rejected the client certificate: ${error.message}`,
+      `mqtt: ${where} rejected the client certificate: ${said}`,
       { cause: error },
     );
   }
@@ -59,11 +61,11 @@ function failure(
     (typeof code === 'string' && TLS_FAILURE.test(code)) ||
     error.message === 'TLS not authorized'
   ) {
-    return new ConnectionError(`mqtt: TLS handshake with ${where} failed: ${error.message}`, {
+    return new ConnectionError(`mqtt: TLS handshake with ${where} failed: ${said}`, {
       cause: error,
     });
   }
-  return new ConnectionError(`mqtt: cannot connect to ${where}: ${error.message}`, {
+  return new ConnectionError(`mqtt: cannot connect to ${where}: ${said}`, {
     cause: error,
   });
 }
