@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { gzipCompression } from '../../src/compression/gzip.js';
+import { zstdCompression } from '../../src/compression/zstd.js';
+import { InvalidArgumentError, InvalidMessageError } from '../../src/errors.js';
+import { createRegistry, defaultRegistry } from '../../src/plugins/builtins.js';
+import lz4Default, { lz4Compression } from '../../src/plugins/compression-lz4/index.js';
+import { PluginRegistry } from '../../src/spi/index.js';
+
+const hex = (s: string) => Buffer.from(s, 'hex');
+const TEXT = 'SINETStream '.repeat(50);
+const VALUE = new TextEncoder().encode(TEXT);
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Frames python-zstandard and python-lz4 wrote for TEXT (see scripts/python). */
+const PY = {
+  zstdNoContentSize: '28b52ffd00009d00006053494e455453747265616d200100495e9524',
+  zstdNoContentSizeChecksum: '28b52ffd04009d00006053494e455453747265616d200100495e95242759ab3e',
+  lz4Default:
+    '04224d1868405802000000000000be18000000cf53494e455453747265616d200c00ffff36507265616d2000000000',
+  lz4HcChecksums:
+    '04224d187440bd18000000cf53494e455453747265616d200c00ffff36507265616d207118552b000000002472cbd7',
+};
+
+async function rejection(promise: unknown): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('gzip', () => {
+  it('writes a zlib stream (RFC 1950 header), as SINETStream does', async () => {
+    const gzip = await gzipCompression.create(undefined, {});
+    const compressed = gzip.compress(VALUE);
+    expect(compressed[0]).toBe(0x78);
+    expect(compressed.length).toBeLessThan(VALUE.length / 4);
+    expect(text(gzip.decompress(compressed))).toBe(TEXT);
+  });
+});
+
+describe('zstd', () => {
+  it.each([1, 3, 22])('round-trips at level %i', async (level) => {
+    const zstd = await zstdCompression.create(level, {});
+    const compressed = zstd.compress(VALUE);
+    expect(Buffer.from(compressed.subarray(0, 4)).toString('hex')).toBe('28b52ffd');
+    expect(compressed.length).toBeLessThan(VALUE.length / 4);
+    expect(text(zstd.decompress(compressed))).toBe(TEXT);
+  });
+
+  it('compresses more at higher levels', async () => {
+    const data = new TextEncoder().encode(
+      Array.from({ length: 4000 }, (_, i) => `${(i * 7919) % 1000} sensor=${i % 13};`).join(''),
+    );
+    const [fast, best] = [
+      await zstdCompression.create(1, {}),
+      await zstdCompression.create(19, {}),
+    ];
+    expect(best.compress(data).length).toBeLessThan(fast.compress(data).length);
+  });
+
+  it.each([0, 23, 2.5, -1])('refuses level %s', async (level) => {
+    const error = await rejection(zstdCompression.create(level, {}));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error.message).toMatch(`compression.level: zstd takes 1..22, got ${level}`);
+  });
+
+  it.each(Object.entries({ plain: PY.zstdNoContentSize, checksum: PY.zstdNoContentSizeChecksum }))(
+    'reads frames without a content size (python-zstandard, %s)',
+    async (_name, frame) => {
+      const zstd = await zstdCompression.create(undefined, {});
+      expect(text(zstd.decompress(hex(frame)))).toBe(TEXT);
+    },
+  );
+
+  it('reads a frame without content size that decompresses to more than 1 MiB', async () => {
+    // Twenty 128 KiB raw blocks after a header that states no size (window 128 KiB).
+    const block = new Uint8Array(128 * 1024).fill(0x5a);
+    const parts: Uint8Array[] = [hex('28b52ffd0038')];
+    for (let i = 0; i < 20; i++) {
+      const header = ((block.length << 3) | (i === 19 ? 1 : 0)) >>> 0;
+      parts.push(Uint8Array.of(header & 0xff, (header >> 8) & 0xff, header >> 16), block);
+    }
+    const zstd = await zstdCompression.create(undefined, {});
+    const out = zstd.decompress(Buffer.concat(parts));
+    expect(out.length).toBe(20 * block.length);
+    expect(out.every((b) => b === 0x5a)).toBe(true);
+  });
+
+  it.each([
+    ['garbage', Buffer.from('not zstd at all')],
+    ['a truncated frame', hex(PY.zstdNoContentSize).subarray(0, 20)],
+    ['trailing bytes', Buffer.concat([hex(PY.zstdNoContentSize), Buffer.from('x')])],
+    // Header claims 4 GiB of content, blocks hold 3 bytes: refused before any allocation.
+    ['a forged content size', hex('28b52ffda0ffffffff190000616263')],
+    [
+      'content that fails its checksum',
+      Buffer.from(hex(PY.zstdNoContentSizeChecksum).map((b, i) => (i === 12 ? b ^ 0xff : b))),
+    ],
+  ])('rejects %s with InvalidMessageError', async (_name, frame) => {
+    const zstd = await zstdCompression.create(undefined, {});
+    expect(() => zstd.decompress(frame)).toThrow(InvalidMessageError);
+  });
+});
+
+describe('lz4 plugin', () => {
+  it('writes LZ4 frames (magic 04 22 4D 18), as python-lz4 lz4.frame does', async () => {
+    const lz4 = await lz4Compression.create(undefined, {});
+    const compressed = lz4.compress(VALUE);
+    expect(Buffer.from(compressed.subarray(0, 4)).toString('hex')).toBe('04224d18');
+    expect(compressed.length).toBeLessThan(VALUE.length / 4);
+    expect(text(lz4.decompress(compressed))).toBe(TEXT);
+  });
+
+  it.each(Object.entries({ default: PY.lz4Default, 'level 9 with checksums': PY.lz4HcChecksums }))(
+    'reads python-lz4 frames (%s)',
+    async (_name, frame) => {
+      const lz4 = await lz4Compression.create(undefined, {});
+      expect(text(lz4.decompress(hex(frame)))).toBe(TEXT);
+    },
+  );
+
+  it('writes a content checksum when compression.lz4.content_checksum is true', async () => {
+    const plain = (await lz4Compression.create(0, {})).compress(VALUE);
+    const checked = (await lz4Compression.create(0, { content_checksum: true })).compress(VALUE);
+    expect(checked.length).toBe(plain.length + 4);
+    expect(checked[4]! & 0x04).toBe(0x04); // FLG.C.Checksum
+  });
+
+  it('rejects a frame whose content checksum does not match', async () => {
+    const lz4 = await lz4Compression.create(0, {});
+    const frame = Buffer.from(hex(PY.lz4HcChecksums));
+    frame[frame.length - 1]! ^= 0xff;
+    expect(() => lz4.decompress(frame)).toThrow(InvalidMessageError);
+  });
+
+  it('rejects garbage with InvalidMessageError', async () => {
+    const lz4 = await lz4Compression.create(0, {});
+    expect(() => lz4.decompress(Buffer.from('04224d18deadbeef', 'hex'))).toThrow(
+      InvalidMessageError,
+    );
+  });
+
+  it.each([
+    [1.5, {}, /compression\.level: lz4 takes an integer, got 1.5/],
+    [
+      0,
+      { content_checksum: 'yes' },
+      /compression\.lz4\.content_checksum: must be true or false, got yes/,
+    ],
+  ])('refuses level %s / params %o', async (level, params, message) => {
+    const error = await rejection(lz4Compression.create(level, params));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error.message).toMatch(message);
+  });
+
+  it('is reachable through the SPI: built in, and as a third-party module default export', async () => {
+    expect(defaultRegistry.compressionNames()).toEqual(
+      expect.arrayContaining(['gzip', 'lz4', 'zstd']),
+    );
+    expect((await createRegistry().compression('lz4')).name).toBe('lz4');
+    const thirdParty = new PluginRegistry().registerModule(
+      { default: lz4Default },
+      'sinetstream-comp-lz4',
+    );
+    const lz4 = await (await thirdParty.compression('lz4')).create(undefined, {});
+    expect(text(lz4.decompress(hex(PY.lz4Default)))).toBe(TEXT);
+  });
+});
