@@ -52,10 +52,9 @@ function failure(
       : new ConnectionError(message, { cause: error });
   }
   if (typeof code === 'string' && CLIENT_CERT_REJECTED.test(code)) {
-    return new AuthorizationError(
-      `mqtt: ${where} rejected the client certificate: ${said}`,
-      { cause: error },
-    );
+    return new AuthorizationError(`mqtt: ${where} rejected the client certificate: ${said}`, {
+      cause: error,
+    });
   }
   if (
     (typeof code === 'string' && TLS_FAILURE.test(code)) ||
@@ -74,9 +73,11 @@ function attempt(
   options: IClientOptions,
   server: Server,
   signal: AbortSignal | undefined,
+  prepare: ((client: MqttClient) => void) | undefined,
 ): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(options);
+    prepare?.(client);
     let error: Error | undefined;
     const onError = (e: Error) => {
       error ??= e;
@@ -123,12 +124,13 @@ function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Lo
 /**
  * Connects to the first broker that accepts, trying each in turn, and fails instead of
  * retrying forever (MQTT.js's default) when none does. Bad credentials end the search at
- * once: the brokers of one service share them.
+ * once: the brokers of one service share them. `prepare` sees the client before it connects.
  */
 export async function connectClient(
   settings: MqttSettings,
   logger: Logger,
   options: CallOptions = {},
+  prepare?: (client: MqttClient) => void,
 ): Promise<MqttClient> {
   options.signal?.throwIfAborted();
   const tls = settings.tls ? await loadTls(settings.tls) : {};
@@ -150,7 +152,7 @@ export async function connectClient(
       reconnectPeriod: 0,
     } as IClientOptions;
     try {
-      const client = await attempt(clientOptions, server, options.signal);
+      const client = await attempt(clientOptions, server, options.signal, prepare);
       keepReconnecting(client, settings, logger);
       return client;
     } catch (error) {

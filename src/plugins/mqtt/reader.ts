@@ -27,11 +27,13 @@ export class MqttReader implements PluginReader {
         `mqtt reader for "${this.context.topics.join(',')}" is already open`,
       );
     }
-    const client = await connectClient(this.#settings, this.context.logger, options);
-    client.on('message', (topic, payload, packet) => {
-      this.#received++;
-      this.#queue.push({ bytes: payload, topic, raw: packet });
-    });
+    // Listening before the CONNACK: a persistent session's messages may come right after it.
+    const client = await connectClient(this.#settings, this.context.logger, options, (c) =>
+      c.on('message', (topic, payload, packet) => {
+        this.#received++;
+        this.#queue.push({ bytes: payload, topic, raw: packet });
+      }),
+    );
     try {
       await this.#subscribe(client);
     } catch (error) {

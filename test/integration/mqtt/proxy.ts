@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 
-export interface Proxy {
+export interface TestProxy {
   readonly port: number;
   /** Cuts every connection without a DISCONNECT, as a network failure would. */
   drop(): void;
@@ -17,7 +17,7 @@ export interface Proxy {
 export async function startProxy(
   target: number,
   tls?: { cert: string; key: string },
-): Promise<Proxy> {
+): Promise<TestProxy> {
   const sockets = new Set<Socket>();
   const relay = (client: Socket) => {
     const upstream = connect(target, '127.0.0.1');

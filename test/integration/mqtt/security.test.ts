@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationError, ConnectionError } from '../../../src/index.js';
 import { collect, newTopic, reader, roundTrip, type Service, writer } from './clients.js';
 import { CERTS, PORTS, requireMosquitto, USER } from './mosquitto.js';
-import { type Proxy, startProxy } from './proxy.js';
+import { startProxy, type TestProxy } from './proxy.js';
 
 beforeAll(requireMosquitto);
 
@@ -84,7 +84,7 @@ describe('mqtt TLS on Mosquitto', () => {
   });
 
   describe('host name check', () => {
-    let proxy: Proxy;
+    let proxy: TestProxy;
     // A TLS front whose certificate (the client one) names "sinetstream-client", not 127.0.0.1.
     beforeAll(async () => {
       proxy = await startProxy(PORTS.tcp, { cert: CERTS.clientCert, key: CERTS.clientKey });

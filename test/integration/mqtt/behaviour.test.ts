@@ -1,0 +1,218 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionError, InvalidArgumentError, type Logger } from '../../../src/index.js';
+import { plugin } from '../../../src/plugins/mqtt/index.js';
+import { collect, newTopic, reader, roundTrip, type Service, writer } from './clients.js';
+import { PORTS, requireMosquitto } from './mosquitto.js';
+import { startProxy, type TestProxy } from './proxy.js';
+
+beforeAll(requireMosquitto);
+
+const mosquitto = (typeSpec: Record<string, unknown> = {}, extra: Service = {}): Service => ({
+  type: 'mqtt',
+  brokers: `127.0.0.1:${PORTS.tcp}`,
+  type_spec: typeSpec,
+  ...extra,
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, warn: (message) => warnings.push(message) };
+}
+
+describe('mqtt connecting', () => {
+  it('a refused connection rejects open() with ConnectionError naming the broker', async () => {
+    const port = await closedPort();
+    const open = writer({ type: 'mqtt', brokers: `127.0.0.1:${port}` }, { topic: 't' }).open();
+    await expect(open).rejects.toThrow(ConnectionError);
+    await expect(open).rejects.toThrow(`127.0.0.1:${port}`);
+  });
+
+  it('fails over to the next broker of the list', async () => {
+    const port = await closedPort();
+    const service = { type: 'mqtt', brokers: [`127.0.0.1:${port}`, `127.0.0.1:${PORTS.tcp}`] };
+    expect(await roundTrip(service)).toEqual(['hello']);
+  });
+
+  it('names every broker when none accepts', async () => {
+    const ports = [await closedPort(), await closedPort()];
+    const open = writer(
+      { type: 'mqtt', brokers: ports.map((p) => `127.0.0.1:${p}`) },
+      { topic: 't' },
+    ).open();
+    await expect(open).rejects.toThrow(new RegExp(`${ports[0]}.*${ports[1]}`));
+  });
+
+  it('refuses an unknown protocol name', async () => {
+    await expect(() =>
+      writer(mosquitto({ protocol: 'MQTTv6' }), { topic: 't' }).open(),
+    ).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('warns once about a parameter of the wrong type, without its value, and goes on', async () => {
+    const logger = recordingLogger();
+    const service = mosquitto({ qos: 'two', username_pw: { username: 'u', password: 12345 } });
+    await using sink = await writer(service, { topic: newTopic('types'), logger }).open();
+    await sink.publish(Uint8Array.of(1));
+    expect(logger.warnings).toHaveLength(2);
+    expect(logger.warnings.join('\n')).toMatch(/qos: expected a number/);
+    expect(logger.warnings.join('\n')).toMatch(/username_pw\.password: expected a string/);
+    expect(logger.warnings.join('\n')).not.toContain('12345');
+  });
+});
+
+describe('mqtt QoS', () => {
+  /** The QoS a message arrived with, read by a QoS 2 reader, from what `writerService` sent. */
+  async function deliveredQos(
+    writerService: Service,
+    apiConsistency?: 'AT_MOST_ONCE',
+  ): Promise<number> {
+    const topic = newTopic('qos');
+    await using source = await reader(mosquitto({ qos: 2 }), { topics: topic }).open();
+    const options = apiConsistency ? { topic, consistency: apiConsistency } : { topic };
+    await using sink = await writer(writerService, options).open();
+    await sink.publish(Uint8Array.of(1));
+    const [message] = await collect(source, 1);
+    return (message?.raw as { qos: number }).qos;
+  }
+
+  it('maps consistency to QoS', async () => {
+    expect(await deliveredQos(mosquitto({}, { consistency: 'AT_LEAST_ONCE' }))).toBe(1);
+    expect(await deliveredQos(mosquitto({}, { consistency: 'EXACTLY_ONCE' }))).toBe(2);
+  });
+
+  it('qos beats consistency in the file; consistency given to the API beats both', async () => {
+    const service = mosquitto({ qos: 1 }, { consistency: 'EXACTLY_ONCE' });
+    expect(await deliveredQos(service)).toBe(1);
+    expect(await deliveredQos(service, 'AT_MOST_ONCE')).toBe(0);
+  });
+});
+
+describe('mqtt sessions, retain and will', () => {
+  it('keeps a retained message for a reader that subscribes later', async () => {
+    const topic = newTopic('retain');
+    {
+      await using sink = await writer<string>(mosquitto({ retain: true }), {
+        topic,
+        valueType: 'text',
+      }).open();
+      await sink.publish('kept');
+    }
+    await using source = await reader<string>(mosquitto(), {
+      topics: topic,
+      valueType: 'text',
+    }).open();
+    expect((await collect(source, 1)).map((m) => m.value)).toEqual(['kept']);
+  });
+
+  it.each([
+    ['MQTTv311', { clean_session: false }],
+    ['MQTTv5', { clean_start: false, session_expiry_interval: 60 }],
+  ])(
+    '%s: a persistent session keeps QoS 1 messages sent while the reader was away',
+    async (protocol, session) => {
+      const topic = newTopic('session');
+      const service = mosquitto({ protocol, ...session }, { consistency: 'AT_LEAST_ONCE' });
+      const clientId = `sinetstream-it-${topic.slice(-8)}`;
+      await (await reader(service, { topics: topic, clientId }).open()).close();
+      {
+        await using sink = await writer<string>(service, { topic, valueType: 'text' }).open();
+        await sink.publish('while away');
+      }
+      await using source = await reader<string>(service, {
+        topics: topic,
+        clientId,
+        valueType: 'text',
+      }).open();
+      expect((await collect(source, 1)).map((m) => m.value)).toEqual(['while away']);
+    },
+  );
+
+  describe('through a proxy that can cut the connection', () => {
+    let proxy: TestProxy;
+    beforeAll(async () => {
+      proxy = await startProxy(PORTS.tcp);
+    });
+    afterAll(() => proxy.close());
+
+    // The will payload goes out as given: core does not yet hand plugins its envelope encoder.
+    it('the broker publishes the will when the connection breaks', async () => {
+      const willTopic = newTopic('will');
+      await using watcher = await reader(mosquitto(), {
+        topics: willTopic,
+        userDataOnly: true,
+      }).open();
+      const will = { topic: willTopic, payload: 'gone', qos: 1 };
+      const service = { type: 'mqtt', brokers: `127.0.0.1:${proxy.port}`, type_spec: { will } };
+      await using _sink = await writer(service, { topic: newTopic('will-writer') }).open();
+      proxy.drop();
+      const [message] = await collect(watcher, 1);
+      expect(Buffer.from(message!.value).toString()).toBe('gone');
+    });
+
+    it('reconnects after reconnect_delay and delivers what was published meanwhile', async () => {
+      const topic = newTopic('reconnect');
+      await using source = await reader<string>(mosquitto(), {
+        topics: topic,
+        valueType: 'text',
+      }).open();
+      const service = {
+        type: 'mqtt',
+        brokers: `127.0.0.1:${proxy.port}`,
+        consistency: 'AT_LEAST_ONCE',
+        type_spec: { reconnect_delay: { min_delay: 0.05, max_delay: 0.2 } },
+      };
+      await using sink = await writer<string>(service, {
+        topic,
+        valueType: 'text',
+        logger: recordingLogger(),
+      }).open();
+      proxy.drop();
+      await sink.publish('after the cut');
+      expect((await collect(source, 1)).map((m) => m.value)).toEqual(['after the cut']);
+    });
+  });
+});
+
+describe('mqtt reader (SPI)', () => {
+  it('an aborted receive loses no message', async () => {
+    const topic = newTopic('abort');
+    const context = {
+      service: 'spi',
+      type: 'mqtt',
+      brokers: [`127.0.0.1:${PORTS.tcp}`],
+      consistency: 'AT_LEAST_ONCE' as const,
+      clientId: `sinetstream-it-${topic.slice(-8)}`,
+      tls: undefined,
+      params: {},
+      logger: recordingLogger(),
+    };
+    const source = plugin.createReader({ ...context, topics: [topic], receiveTimeoutMs: Infinity });
+    const sink = plugin.createWriter({ ...context, clientId: `${context.clientId}-w`, topic });
+    await source.open();
+    await sink.open();
+    try {
+      const controller = new AbortController();
+      const aborted = source.receive({ signal: controller.signal });
+      controller.abort(new Error('stop waiting'));
+      await expect(aborted).rejects.toThrow('stop waiting');
+      await sink.publish(Uint8Array.of(7));
+      const message = await source.receive();
+      expect(message?.topic).toBe(topic);
+      expect([...message!.bytes]).toEqual([7]);
+    } finally {
+      await sink.close();
+      await source.close();
+    }
+  });
+});
