@@ -9,10 +9,15 @@ import type { CompressionPlugin, Compressor } from '../../spi/index.js';
 import { InvalidArgumentError, InvalidMessageError } from '../../spi/index.js';
 
 /** `compression.lz4` keys (python-lz4's lz4.frame.compress arguments) that lz4-napi honours. */
-function checksumOption(params: Readonly<Record<string, unknown>>, key: string): boolean | undefined {
+function checksumOption(
+  params: Readonly<Record<string, unknown>>,
+  key: string,
+): boolean | undefined {
   const value = params[key];
   if (value === undefined || typeof value === 'boolean') return value;
-  throw new InvalidArgumentError(`compression.lz4.${key}: must be true or false, got ${String(value)}`);
+  throw new InvalidArgumentError(
+    `compression.lz4.${key}: must be true or false, got ${String(value)}`,
+  );
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
