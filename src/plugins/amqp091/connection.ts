@@ -135,8 +135,12 @@ export class Amqp091Connection {
     if (this.#closing.signal.aborted) return;
     this.#closing.abort();
     const model = this.#model;
+    const channel = this.#channel;
     this.#model = undefined;
     this.#channel = undefined;
+    // Channel first: its close-ok comes after the broker has taken every publish on it,
+    // whereas a connection close may overtake frames still queued on the channel.
+    await channel?.close().catch(() => {});
     await model?.close().catch(() => {});
   }
 

@@ -1,8 +1,14 @@
 import rhea, { type Message } from 'rhea';
 
 /** Bytes travel as one AMQP data section, which every AMQP 1.0 client can read. */
-export function toMessage(bytes: Uint8Array, durable: boolean, timestampUs?: number): Message {
+export function toMessage(
+  bytes: Uint8Array,
+  to: string,
+  durable: boolean,
+  timestampUs?: number,
+): Message {
   return {
+    to,
     body: rhea.message.data_section(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
     durable,
     ...(timestampUs !== undefined ? { creation_time: new Date(timestampUs / 1000) } : {}),

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import rhea, { type Connection, type ConnectionOptions, type EventContext } from 'rhea';
+import rhea, {
+  type Connection,
+  type ConnectionOptions,
+  type EventContext,
+  type Receiver,
+  type Sender,
+} from 'rhea';
 import {
   AuthorizationError,
   ConnectionError,
@@ -201,4 +207,26 @@ export function toSinetError(
   const message = describe(error);
   const refused = /unauthorized|authentication|sasl|forbidden|security/i.test(message);
   return new (refused ? AuthorizationError : Otherwise)(`${what}: ${message}`, { cause: error });
+}
+
+/** Resolves once the broker has attached `link`; rejects when it refuses it. */
+export function attached(
+  link: Sender | Receiver,
+  kind: 'sender' | 'receiver',
+  service: string,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const refuse = (ctx: EventContext) => {
+      link.removeListener(`${kind}_open`, resolve);
+      const error = (kind === 'sender' ? ctx.sender : ctx.receiver)?.error;
+      reject(toSinetError(error, `${service}: the broker refused the ${kind} for "${link.name}"`));
+    };
+    link.once(`${kind}_open`, () => {
+      link.removeListener(`${kind}_error`, refuse);
+      link.removeListener(`${kind}_close`, refuse);
+      resolve();
+    });
+    link.once(`${kind}_error`, refuse);
+    link.once(`${kind}_close`, refuse);
+  });
 }

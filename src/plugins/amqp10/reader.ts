@@ -4,8 +4,8 @@ import { MessageQueue } from '../../spi/message-queue.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Params } from '../amqp091/params.js';
 import { bytesOf } from './body.js';
-import { closeConnection, openConnection, toSinetError } from './connection.js';
-import { addressing, containerId } from './terminus.js';
+import { attached, closeConnection, openConnection, toSinetError } from './connection.js';
+import { addressing, containerId, topicOf } from './terminus.js';
 
 /**
  * One receiver link per topic. AT_MOST_ONCE asks the broker to send pre-settled;
@@ -20,6 +20,7 @@ export class Amqp10Reader implements PluginReader {
   readonly #queue = new MessageQueue();
   readonly #receivers: Receiver[] = [];
   #connection: Connection | undefined;
+  #prefix = '';
   #received = 0;
 
   constructor(private readonly context: ReaderContext) {
@@ -36,6 +37,7 @@ export class Amqp10Reader implements PluginReader {
       options.signal,
     );
     const { prefix, capabilities } = addressing(this.#params);
+    this.#prefix = prefix;
     const prefetch = this.#params.number('prefetch') ?? 100;
     const subscription = this.#params.string('subscription_name');
     for (const topic of this.context.topics) {
@@ -58,12 +60,19 @@ export class Amqp10Reader implements PluginReader {
       receiver.on('receiver_error', linkDown);
       this.#receivers.push(receiver);
     }
+    this.#connection = connection;
+    // Attached links only: a topic subscription misses what is sent before it exists.
+    try {
+      await Promise.all(this.#receivers.map((r) => attached(r, 'receiver', this.context.service)));
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
     connection.on('disconnected', (ctx: EventContext) => {
       if (ctx.reconnecting) return;
       const reason = `${this.context.service}: connection lost`;
       this.#queue.fail(new ConnectionError(reason, { cause: ctx.error }));
     });
-    this.#connection = connection;
   }
 
   #deliver(topic: string, ctx: EventContext): void {
@@ -81,7 +90,11 @@ export class Amqp10Reader implements PluginReader {
       return;
     }
     this.#received++;
-    const received: ReceivedMessage = { bytes, topic, raw: message };
+    const received: ReceivedMessage = {
+      bytes,
+      topic: topicOf(message, this.#prefix, topic),
+      raw: message,
+    };
     if (!this.#ack) {
       if (!delivery.remote_settled) delivery.accept();
       this.#queue.push(received);

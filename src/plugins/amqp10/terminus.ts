@@ -1,3 +1,4 @@
+import type { Message } from 'rhea';
 import type { PluginContext } from '../../spi/types.js';
 import type { Params } from '../amqp091/params.js';
 
@@ -22,4 +23,16 @@ export function addressing(params: Params): Addressing {
 /** The container id the broker knows this client by: `container_id`, else the client id. */
 export function containerId(context: PluginContext, params: Params): string {
   return params.string('container_id') ?? context.clientId;
+}
+
+/**
+ * The topic a message was sent to, which differs from the subscribed one under a wildcard:
+ * RabbitMQ tells the routing key, other brokers keep the `to` our writer sets.
+ */
+export function topicOf(message: Message, prefix: string, subscribed: string): string {
+  const key = message.message_annotations?.['x-routing-key'];
+  if (typeof key === 'string') return key;
+  const to = message.to;
+  if (typeof to === 'string' && to.startsWith(prefix)) return to.slice(prefix.length);
+  return subscribed;
 }

@@ -3,7 +3,7 @@ import { ConnectionError, NotOpenError, PublishError, type SinetError } from '..
 import type { CallOptions, PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { Params } from '../amqp091/params.js';
 import { toMessage } from './body.js';
-import { closeConnection, describe, openConnection, toSinetError } from './connection.js';
+import { attached, closeConnection, describe, openConnection, toSinetError } from './connection.js';
 import { addressing, containerId } from './terminus.js';
 
 interface Pending {
@@ -24,6 +24,7 @@ export class Amqp10Writer implements PluginWriter {
   /** Publishers waiting for link credit. */
   readonly #waiting = new Set<() => void>();
   #connection: Connection | undefined;
+  #address = '';
   #sender: Sender | undefined;
   #linkError: SinetError | undefined;
   #published = 0;
@@ -42,8 +43,9 @@ export class Amqp10Writer implements PluginWriter {
       options.signal,
     );
     const { prefix, capabilities } = addressing(this.#params);
+    this.#address = prefix + this.context.topic;
     const sender = connection.open_sender({
-      target: { address: prefix + this.context.topic, capabilities },
+      target: { address: this.#address, capabilities },
       snd_settle_mode: this.#settled ? 1 : 0,
       autosettle: true,
     });
@@ -76,6 +78,12 @@ export class Amqp10Writer implements PluginWriter {
     });
     this.#connection = connection;
     this.#sender = sender;
+    try {
+      await attached(sender, 'sender', this.context.service);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
   }
 
   async publish(bytes: Uint8Array, options: PublishOptions = {}): Promise<void> {
@@ -84,7 +92,9 @@ export class Amqp10Writer implements PluginWriter {
     if (!sender) throw new NotOpenError(`${this.context.service}: writer is not open`);
     try {
       await this.#credit(sender, options.signal);
-      const delivery = sender.send(toMessage(bytes, !this.#settled, options.timestampUs));
+      const delivery = sender.send(
+        toMessage(bytes, this.#address, !this.#settled, options.timestampUs),
+      );
       if (!this.#settled) {
         const outcome = new Promise<void>((resolve, reject) =>
           this.#pending.set(delivery, { resolve, reject }),

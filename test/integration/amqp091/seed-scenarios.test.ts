@@ -24,6 +24,15 @@ describe('amqp-0.9.1 on RabbitMQ: the sample scenarios', () => {
     expect(await next(reader)).toMatchObject({ text: 'Hello World!', topic: queue });
   });
 
+  it('AT_MOST_ONCE: close delivers what was published just before it', async () => {
+    const queue = unique('hello');
+    const reader = await h.reader([queue]);
+    const writer = await h.writer(queue, { consistency: 'AT_MOST_ONCE' });
+    await writer.publish(text('last words'));
+    await writer.close();
+    expect((await next(reader)).text).toBe('last words');
+  });
+
   it('a writer declares the queue, so messages sent before any reader are kept', async () => {
     const queue = unique('hello');
     const writer = await h.writer(queue);
