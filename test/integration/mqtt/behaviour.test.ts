@@ -83,7 +83,7 @@ describe('mqtt QoS', () => {
     await using sink = await writer(writerService, options).open();
     await sink.publish(Uint8Array.of(1));
     const [message] = await collect(source, 1);
-    return (message?.raw as { qos: number }).qos;
+    return (message!.raw as { qos: number }).qos;
   }
 
   it('maps consistency to QoS', async () => {
