@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import net, { isIP } from 'node:net';
+import tls from 'node:tls';
 import rhea, {
   type Connection,
   type ConnectionOptions,
@@ -77,18 +78,22 @@ function saslOptions(context: PluginContext, params: Params): Partial<Connection
   return { sasl_mechanisms: mechanisms } as Partial<ConnectionOptions>;
 }
 
-function tlsOptions(tls: TlsSettings | undefined, host: string, serverName: string | undefined) {
+function tlsOptions(
+  settings: TlsSettings | undefined,
+  host: string,
+  serverName: string | undefined,
+) {
   const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
   return {
-    ca: read(tls?.caCerts),
-    cert: read(tls?.certfile),
-    key: read(tls?.keyfile),
-    passphrase: tls?.keyfilePassword,
-    ciphers: tls?.ciphers,
+    ca: read(settings?.caCerts),
+    cert: read(settings?.certfile),
+    key: read(settings?.keyfile),
+    passphrase: settings?.keyfilePassword,
+    ciphers: settings?.ciphers,
     servername: serverName ?? (isIP(host) ? undefined : host),
     rejectUnauthorized: true,
     // Only the name check is skipped: the chain is still verified against the CA.
-    ...(tls && !tls.checkHostname ? { checkServerIdentity: () => undefined } : {}),
+    ...(settings && !settings.checkHostname ? { checkServerIdentity: () => undefined } : {}),
   };
 }
 
@@ -118,12 +123,16 @@ export async function openConnection(
   let current = endpoints[0]!;
   const details = () => {
     current = endpoints[attempt++ % endpoints.length]!;
-    return {
-      host: current.host,
-      port: current.port,
-      transport: current.tls ? ('tls' as const) : ('tcp' as const),
-      ...(current.tls ? tlsOptions(context.tls, current.host, serverName) : {}),
-    };
+    const { host, port } = current;
+    // rhea calls connect(port, host, options): TLS settings travel in options.
+    return current.tls
+      ? {
+          host,
+          port,
+          connect: tls.connect,
+          options: { host, port, ...tlsOptions(context.tls, host, serverName) },
+        }
+      : { host, port, connect: net.connect, options: { host, port } };
   };
   const container = rhea.create_container({ id: containerId });
   const idle = params.number('idle_time_out_ms');
