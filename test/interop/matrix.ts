@@ -11,7 +11,10 @@ export type Params = Record<string, unknown>;
 
 export interface Case {
   readonly name: string;
+  /** The writer's parameters. */
   readonly params: Params;
+  /** The reader's: the writer's, except where a case is about a difference (key rotation). */
+  readonly readerParams: Params;
   readonly value: string | Uint8Array;
   readonly timestampUs: number;
 }
@@ -62,12 +65,12 @@ function encrypted(crypto: Params, extra: Params = {}): Params {
   return { data_encryption: true, crypto: { algorithm: 'AES', ...crypto }, ...extra };
 }
 
-/** The parameter sets, by name. */
-export function configurations(): Array<readonly [string, Params]> {
+/** The parameter sets, by name, with the reader's where it differs from the writer's. */
+export function configurations(): Array<readonly [string, Params, Params?]> {
   const dir = mkdtempSync(join(tmpdir(), 'sinetstream-interop-'));
   const passwordFile = join(dir, 'password');
   writeFileSync(passwordFile, 'from a file\n');
-  const configs: Array<readonly [string, Params]> = [
+  const configs: Array<readonly [string, Params, Params?]> = [
     ['plain v3', {}],
     ['plain v2', { message_format: 2 }],
     ['user_data_only', { user_data_only: true }],
@@ -124,6 +127,17 @@ export function configurations(): Array<readonly [string, Params]> {
         { mode: 'EAX', key_length: 192, _keys: { 3: key(192, 3), 300: key(192, 300) } },
         { message_format: 2 },
       ),
+    ],
+    // Key rotation: a reader holding the old and the new key reads writers of either.
+    [
+      'CTR-128 writer key version 1, reader 1 and 2',
+      encrypted({ mode: 'CTR', _keys: { 1: key(128, 11) } }),
+      encrypted({ mode: 'CTR', _keys: { 1: key(128, 11), 2: key(128, 12) } }),
+    ],
+    [
+      'CTR-128 writer key version 2, reader 1 and 2',
+      encrypted({ mode: 'CTR', _keys: { 2: key(128, 12) } }),
+      encrypted({ mode: 'CTR', _keys: { 1: key(128, 11), 2: key(128, 12) } }),
     ],
     [
       'CBC-128 v2',
@@ -185,12 +199,17 @@ export function configurations(): Array<readonly [string, Params]> {
 /** Every configuration with every value, each with its value type, cycling the timestamps. */
 export function cases(): Case[] {
   const out: Case[] = [];
-  for (const [configName, params] of configurations()) {
+  for (const [configName, writer, reader = writer] of configurations()) {
+    // One params object per value type, so each stands for one long-lived writer / reader.
+    const typed = (valueType: string) => ({
+      params: { ...writer, value_type: valueType },
+      readerParams: { ...reader, value_type: valueType },
+    });
+    const byType = { text: typed('text'), byte_array: typed('byte_array') };
     for (const [valueName, value] of VALUES) {
-      const valueType = typeof value === 'string' ? 'text' : 'byte_array';
       out.push({
         name: `${configName} / ${valueName}`,
-        params: { ...params, value_type: valueType },
+        ...byType[typeof value === 'string' ? 'text' : 'byte_array'],
         value,
         timestampUs: TIMESTAMPS[out.length % TIMESTAMPS.length]!,
       });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessageDecoder, createMessageEncoder } from '../../src/api/codec.js';
 import { InvalidMessageError } from '../../src/errors.js';
 import { type Case, cases, type Params, withWrongSecret } from './matrix.js';
-import { fromPy, type PyReply, runPython, toPy } from './python.js';
+import { fromPy, type PyReply, type PyRequest, runPython, toPy } from './python.js';
 
 /** Our public codec, configured with the same parameters the Python side gets. */
 function codecOptions(params: Params) {
@@ -61,6 +61,26 @@ function plainEnvelope(params: Params): boolean {
   return params.data_encryption !== true && params.data_compression !== true;
 }
 
+/**
+ * Runs the Python side once for the enclosing describe block. A failure there (no venv, say)
+ * fails every case with its message rather than leaving them skipped.
+ */
+function pythonBatch(build: () => Promise<PyRequest[]>): (index: number) => PyReply {
+  let replies: PyReply[] = [];
+  let failure: unknown;
+  beforeAll(async () => {
+    try {
+      replies = await runPython(await build());
+    } catch (error) {
+      failure = error;
+    }
+  }, 120_000);
+  return (index) => {
+    if (failure) throw failure;
+    return replies[index]!;
+  };
+}
+
 const matrix: Case[] = cases();
 const codecs = codecCache();
 const tally = { oursToPython: 0, pythonToOurs: 0, wrongSecret: 0 };
@@ -76,25 +96,23 @@ afterAll(() => {
 });
 
 describe('ours encodes, SINETStream 1.10 (Python) decodes', () => {
-  let replies: PyReply[] = [];
   const encodedLengths: number[] = [];
-  beforeAll(async () => {
-    const requests = await Promise.all(
-      matrix.map(async (c) => {
+  const reply = pythonBatch(() =>
+    Promise.all(
+      matrix.map(async (c, i) => {
         const bytes = (await codecs.encoder(c.params)).encode(c.value, {
           timestamp: c.timestampUs / 1e6,
         });
-        encodedLengths.push(bytes.length);
-        const params = toPy(pythonReaderParams(c.params)) as Params;
+        encodedLengths[i] = bytes.length;
+        const params = toPy(pythonReaderParams(c.readerParams)) as Params;
         return { op: 'decode' as const, params, bytes: Buffer.from(bytes).toString('base64') };
       }),
-    );
-    replies = await runPython(requests);
-  }, 120_000);
+    ),
+  );
 
   it.each(matrix.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
     const c = matrix[i]!;
-    const reply = replies[i]!;
+    const replied = reply(i);
     if (c.params.user_data_only === true && c.value.length === 0) {
       // An empty user_data_only message is zero bytes, which Python's iostream transport cannot
       // deliver (its reader sees end of stream); zero bytes is what Python writes too.
@@ -102,32 +120,29 @@ describe('ours encodes, SINETStream 1.10 (Python) decodes', () => {
       tally.oursToPython++;
       return;
     }
-    expect(reply.error).toBeUndefined();
-    expect(comparable(fromPy(reply.value))).toEqual(comparable(c.value));
-    if (c.params.user_data_only !== true) expect(reply.timestamp_us).toBe(c.timestampUs);
+    expect(replied.error).toBeUndefined();
+    expect(comparable(fromPy(replied.value))).toEqual(comparable(c.value));
+    if (c.params.user_data_only !== true) expect(replied.timestamp_us).toBe(c.timestampUs);
     tally.oursToPython++;
   });
 });
 
 describe('SINETStream 1.10 (Python) encodes, ours decodes', () => {
-  let replies: PyReply[] = [];
-  beforeAll(async () => {
-    replies = await runPython(
-      matrix.map((c) => ({
-        op: 'encode' as const,
-        params: toPy(c.params) as Params,
-        value: toPy(c.value) as string,
-        timestamp_us: c.timestampUs,
-      })),
-    );
-  }, 120_000);
+  const reply = pythonBatch(async () =>
+    matrix.map((c) => ({
+      op: 'encode' as const,
+      params: toPy(c.params) as Params,
+      value: toPy(c.value) as string,
+      timestamp_us: c.timestampUs,
+    })),
+  );
 
   it.each(matrix.map((c, i) => [c.name, i] as const))('%s', async (_name, i) => {
     const c = matrix[i]!;
-    const reply = replies[i]!;
-    expect(reply.error).toBeUndefined();
-    const bytes = Buffer.from(reply.bytes!, 'base64');
-    const decoded = (await codecs.decoder(c.params)).decode(bytes);
+    const replied = reply(i);
+    expect(replied.error).toBeUndefined();
+    const bytes = Buffer.from(replied.bytes!, 'base64');
+    const decoded = (await codecs.decoder(c.readerParams)).decode(bytes);
     expect(comparable(decoded.value)).toEqual(comparable(c.value));
     if (c.params.user_data_only !== true) expect(decoded.timestampUs).toBe(c.timestampUs);
     if (plainEnvelope(c.params)) {
@@ -144,8 +159,8 @@ describe('SINETStream 1.10 (Python) encodes, ours decodes', () => {
     '%s: a reader with the wrong secret gets InvalidMessageError',
     async (_name, i) => {
       const c = matrix[i]!;
-      const decoder = await createMessageDecoder(codecOptions(withWrongSecret(c.params)));
-      expect(() => decoder.decode(Buffer.from(replies[i]!.bytes!, 'base64'))).toThrow(
+      const decoder = await createMessageDecoder(codecOptions(withWrongSecret(c.readerParams)));
+      expect(() => decoder.decode(Buffer.from(reply(i).bytes!, 'base64'))).toThrow(
         InvalidMessageError,
       );
       tally.wrongSecret++;
