@@ -1,6 +1,9 @@
-import { createCipheriv, type KeyObject } from 'node:crypto';
+import { type Cipher, createCipheriv, type KeyObject } from 'node:crypto';
 
 export const AES_BLOCK = 16;
+
+/** Up to this many bytes, CMAC chains blocks itself instead of creating an AES-CBC cipher. */
+const SHORT_INPUT = 8 * AES_BLOCK;
 
 /** The OpenSSL cipher name for AES with this key's size, e.g. `aes-256-ctr`. */
 export function aesAlgorithm(key: KeyObject, mode: string): string {
@@ -24,13 +27,15 @@ function double(block: Uint8Array): Buffer {
  */
 export class Cmac {
   readonly #key: KeyObject;
+  /** Kept open: ECB encrypts each `update` independently, so one object serves every call. */
+  readonly #ecb: Cipher;
   readonly #k1: Buffer;
   readonly #k2: Buffer;
 
   constructor(key: KeyObject) {
     this.#key = key;
-    const ecb = createCipheriv(aesAlgorithm(key, 'ecb'), key, null).setAutoPadding(false);
-    const l = ecb.update(Buffer.alloc(AES_BLOCK));
+    this.#ecb = createCipheriv(aesAlgorithm(key, 'ecb'), key, null).setAutoPadding(false);
+    const l = this.#ecb.update(Buffer.alloc(AES_BLOCK));
     this.#k1 = double(l);
     this.#k2 = double(this.#k1);
   }
@@ -46,8 +51,22 @@ export class Cmac {
     if (!complete) message[total] = 0x80;
     const subkey = complete ? this.#k1 : this.#k2;
     for (let i = 0; i < AES_BLOCK; i++) message[padded - AES_BLOCK + i]! ^= subkey[i]!;
+    return padded <= SHORT_INPUT ? this.#chainShort(message) : this.#chainLong(message);
+  }
+
+  /** CBC chaining by hand on the open ECB object: cheaper than a new cipher for a few blocks. */
+  #chainShort(message: Buffer): Buffer {
+    let state = Buffer.alloc(AES_BLOCK);
+    for (let at = 0; at < message.length; at += AES_BLOCK) {
+      for (let i = 0; i < AES_BLOCK; i++) state[i]! ^= message[at + i]!;
+      state = this.#ecb.update(state);
+    }
+    return state;
+  }
+
+  #chainLong(message: Buffer): Buffer {
     const cbc = createCipheriv(aesAlgorithm(this.#key, 'cbc'), this.#key, Buffer.alloc(AES_BLOCK));
     const chained = cbc.setAutoPadding(false).update(message);
-    return chained.subarray(padded - AES_BLOCK);
+    return chained.subarray(message.length - AES_BLOCK);
   }
 }

@@ -19,6 +19,18 @@ describe('AES-CMAC against RFC 4493 section 4', () => {
     expect(cmac.mac(message.subarray(0, length)).toString('hex')).toBe(tag);
   });
 
+  // Longer inputs take a different path (one AES-CBC call instead of block-by-block
+  // chaining); the expected tags are PyCryptodome's CMAC of the RFC message repeated.
+  it.each([
+    [128, '4cceb46cf937313fbb42cf686efc5703'],
+    [129, 'de4a780eedffdec44e35a8e225673fa8'],
+    [192, 'dd6828bf66dcec41f3f6e27d88455ca9'],
+    [200, '3e5c58cd802001b448783fee0eccda5e'],
+  ])('a %i-byte message', (length, tag) => {
+    const repeated = Buffer.concat([message, message, message, message]);
+    expect(cmac.mac(repeated.subarray(0, length)).toString('hex')).toBe(tag);
+  });
+
   it('treats a prefix as the start of the message', () => {
     expect(cmac.mac(message.subarray(16, 40), message.subarray(0, 16)).toString('hex')).toBe(
       'dfa66747de9ae63030ca32611497c827',
