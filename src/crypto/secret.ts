@@ -18,10 +18,6 @@ export class Secret {
     return this.#bytes;
   }
 
-  get length(): number {
-    return this.#bytes.length;
-  }
-
   toString(): string {
     return REDACTED;
   }
