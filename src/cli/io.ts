@@ -1,0 +1,45 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Message } from '../api/message.js';
+
+/** Lines of a file or of stdin, without their line ends. */
+export async function* lines(path: string | undefined): AsyncGenerator<string> {
+  const input = path === undefined ? process.stdin : createReadStream(path);
+  yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+/** A whole file, or all of stdin, as one buffer. */
+export async function wholeInput(path: string | undefined): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of path === undefined ? process.stdin : createReadStream(path)) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export type OutputFormat = 'text' | 'json' | 'raw';
+
+/** How `read` prints one message. */
+export function formatMessage(
+  message: Message<string | Uint8Array>,
+  format: OutputFormat,
+): Uint8Array | string {
+  const { value } = message;
+  if (format === 'raw') return value;
+  if (format === 'json') {
+    const body =
+      typeof value === 'string'
+        ? { value }
+        : { value_base64: Buffer.from(value).toString('base64') };
+    return `${JSON.stringify({ topic: message.topic, timestamp: message.timestamp, ...body })}\n`;
+  }
+  const text = typeof value === 'string' ? value : Buffer.from(value).toString('utf8');
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/** Writes and waits for the stream to take it, so a piped reader gets output in time. */
+export function emit(chunk: Uint8Array | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+}

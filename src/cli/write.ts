@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { MessageWriter } from '../api/message-writer.js';
+import { lines, wholeInput } from './io.js';
+import { addServiceFlags, type ServiceFlags, toServiceOptions } from './service-options.js';
+
+interface WriteFlags extends ServiceFlags {
+  message?: string;
+  file?: string;
+  whole?: boolean;
+  count?: string;
+}
+
+async function* messages(flags: WriteFlags): AsyncGenerator<string | Buffer> {
+  if (flags.message !== undefined) yield flags.message;
+  else if (flags.whole) yield await wholeInput(flags.file);
+  else yield* lines(flags.file);
+}
+
+export function writeCommand(program: Command): void {
+  addServiceFlags(program.command('write'))
+    .description('publish messages: each line of stdin (or --file), or --message')
+    .option('-m, --message <text>', 'publish this one message')
+    .option('-f, --file <path>', 'read messages from this file instead of stdin')
+    .option('--whole', 'publish the whole input as one message instead of one per line')
+    .option('-C, --count <n>', 'stop after n messages')
+    .action(async (parameters: string[], flags: WriteFlags) => {
+      const limit = flags.count === undefined ? Number.POSITIVE_INFINITY : Number(flags.count);
+      await using writer = await new MessageWriter<string | Uint8Array>(
+        toServiceOptions(flags, parameters, 'topic'),
+      ).open();
+      const stop = () => void writer.close();
+      process.once('SIGINT', stop);
+      let sent = 0;
+      try {
+        for await (const message of messages(flags)) {
+          if (sent >= limit || !writer.isOpen) break;
+          const value =
+            writer.valueType === 'text'
+              ? message.toString()
+              : typeof message === 'string'
+                ? Buffer.from(message)
+                : message;
+          await writer.publish(value);
+          sent++;
+        }
+      } finally {
+        process.off('SIGINT', stop);
+      }
+      process.stderr.write(`sinetstream: wrote ${sent} message(s) to ${writer.topic}\n`);
+    });
+}

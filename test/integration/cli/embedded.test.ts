@@ -1,0 +1,120 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, inTerminal, ROOT, type Running } from './processes.js';
+
+let broker: Running;
+let port: number;
+
+beforeAll(async () => {
+  broker = cli(['broker', '--port', '0', '--ws-port', '0']);
+  port = Number((await broker.waitFor(/mqtt:\/\/127\.0\.0\.1:(\d+)/))[1]);
+}, 60_000);
+
+afterAll(async () => {
+  await broker.stop();
+});
+
+const service = () => ['--no-config', '--type', 'mqtt', '--brokers', `127.0.0.1:${port}`];
+
+describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
+  it('writes stdin lines that a separate reader prints as JSON lines, both exiting 0', async () => {
+    const reader = cli([
+      'read',
+      ...service(),
+      '--topic',
+      'cli-json',
+      '--text',
+      '--count',
+      '3',
+      '-o',
+      'json',
+    ]);
+    await reader.waitFor(/reading cli-json/);
+    const writer = cli(['write', ...service(), '--topic', 'cli-json', '--text'], {
+      input: 'one\ntwo\nthree\n',
+    });
+    expect(await writer.exited).toBe(0);
+    expect(writer.stderr).toContain('wrote 3 message(s) to cli-json');
+    expect(await reader.exited).toBe(0);
+    const lines = reader.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.value)).toEqual(['one', 'two', 'three']);
+    expect(lines[0]).toMatchObject({ topic: 'cli-json' });
+    expect(lines[0].timestamp).toBeCloseTo(Date.now() / 1000, -2);
+  });
+
+  it('passes bytes through with --whole and -o raw', async () => {
+    const reader = cli(['read', ...service(), '--topic', 'cli-raw', '--count', '1', '-o', 'raw']);
+    await reader.waitFor(/reading cli-raw/);
+    const writer = cli(['write', ...service(), '--topic', 'cli-raw', '--whole'], {
+      input: 'a\nb\n',
+    });
+    expect(await writer.exited).toBe(0);
+    expect(await reader.exited).toBe(0);
+    expect(reader.stdout).toBe('a\nb\n');
+  });
+
+  it('runs the tutorial producer at a terminal: each typed line reaches the consumer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sinetstream-tutorial-'));
+    writeFileSync(
+      join(dir, '.sinetstream_config.yml'),
+      `header:\n  version: 3\nconfig:\n  service-tutorial-mqtt:\n    type: mqtt\n    brokers: "127.0.0.1:${port}"\n    topic: topic-tutorial-mqtt\n    value_type: text\n`,
+    );
+    const run = (name: string) =>
+      `node --import ${import.meta.resolve('tsx')} ${join(ROOT, 'examples', 'text', `${name}.ts`)} -s service-tutorial-mqtt`;
+    const consumer = inTerminal(run('consumer'), dir);
+    await consumer.waitFor(/: service=service-tutorial-mqtt/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const producer = inTerminal(run('producer'), dir);
+    await producer.waitFor(/Press ctrl-c to exit the program\./);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    producer.child.stdin.write('hello from a terminal\r');
+    await consumer.waitFor(/topic=topic-tutorial-mqtt value='hello from a terminal'/);
+    producer.child.stdin.write('\u0004');
+    await producer.stop();
+    await consumer.stop();
+  });
+
+  it('exits 1 with a one-line cause, and shows the stack only with --debug', async () => {
+    const plain = cli([
+      'write',
+      '-s',
+      'no-such-service',
+      '--config-file',
+      join(ROOT, 'test/fixtures/tutorial.sinetstream_config.yml'),
+    ]);
+    expect(await plain.exited).toBe(1);
+    expect(plain.stderr.trim()).toMatch(
+      /^sinetstream: NoServiceError: service "no-such-service" is not defined in .*$/,
+    );
+    const debug = cli(['read', '--no-config', '--type', 'pigeon', '--topic', 't', '--debug']);
+    expect(await debug.exited).toBe(1);
+    expect(debug.stderr).toMatch(/UnsupportedServiceTypeError[\s\S]*\n\s+at /);
+  });
+
+  it('config lists the services and names each problem with its path', async () => {
+    const ok = cli([
+      'config',
+      '--config-file',
+      join(ROOT, 'test/fixtures/tutorial.sinetstream_config.yml'),
+    ]);
+    expect(await ok.exited).toBe(0);
+    expect(ok.stdout).toContain(
+      'service-tutorial-kafka: type=kafka brokers=broker:9092 topic=topic-tutorial-kafka',
+    );
+    expect(ok.stdout).toContain('no problems found');
+    const dir = mkdtempSync(join(tmpdir(), 'sinetstream-config-'));
+    writeFileSync(
+      join(dir, 'bad.yml'),
+      'header: {version: 3}\nconfig:\n  s:\n    type: pigeon\n    receive_timeout_ms: soon\n',
+    );
+    const bad = cli(['config', '--config-file', join(dir, 'bad.yml')]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stdout).toMatch(/problem: .*bad\.yml: config\.s\.type: no plugin for "pigeon"/);
+    expect(bad.stdout).toMatch(/problem: .*receive_timeout_ms: expected a number/);
+  });
+});
