@@ -15,6 +15,7 @@ export function createRegistry(): PluginRegistry {
     .registerBroker('memory', memoryPlugin)
     .registerBroker('amqp-0.9.1', lazy(() => import('./amqp091/index.js')))
     .registerBroker('amqp-1.0', lazy(() => import('./amqp10/index.js')))
+    .registerBroker('mqtt', lazy(() => import('./mqtt/index.js')))
     .registerValueType('byte_array', byteArrayValueType)
     .registerValueType('text', textValueType)
     .registerCompression('gzip', gzipCompression)
