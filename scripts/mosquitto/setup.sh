@@ -28,8 +28,7 @@ install_mosquitto() {
   command -v mosquitto >/dev/null && command -v mosquitto_passwd >/dev/null && return
   log "installing from Debian"
   run_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
-  # policy-rc.d-free: the package may start its own system service; we stop it below so it
-  # does not hold port 1883.
+  # Where the package manages to start its own system service, stop it: it would hold 1883.
   run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     mosquitto openssl </dev/null
   if pgrep -x mosquitto >/dev/null && [ ! -f "$dir/mosquitto.pid" ]; then
