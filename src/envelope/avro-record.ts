@@ -16,78 +16,95 @@ HEADER.set(crc64AvroBytes(new TextEncoder().encode(MESSAGE_SCHEMA_CANONICAL)), 2
 export const RECORD_HEADER: Readonly<Uint8Array> = HEADER;
 
 const MAX_VARINT_BYTES = 10;
+/** Zigzag values below this fit a double exactly, so the per-message path avoids BigInt. */
+const SAFE_ZIGZAG = 2 ** 53;
 
-function zigzagLength(value: bigint): number {
-  let n = value >= 0n ? value << 1n : (-value << 1n) - 1n;
+function zigzag(value: bigint): bigint {
+  return value >= 0n ? value << 1n : (-value << 1n) - 1n;
+}
+
+function varintLength(n: number | bigint): number {
   let length = 1;
-  while (n >= 0x80n) {
-    n >>= 7n;
-    length++;
+  if (typeof n === 'number') {
+    for (; n >= 0x80; length++) n = Math.floor(n / 0x80);
+  } else {
+    for (; n >= 0x80n; length++) n >>= 7n;
   }
   return length;
 }
 
-function writeZigzag(value: bigint, out: Uint8Array, offset: number): number {
-  let n = value >= 0n ? value << 1n : (-value << 1n) - 1n;
-  while (n >= 0x80n) {
-    out[offset++] = Number(n & 0x7fn) | 0x80;
-    n >>= 7n;
+function writeVarint(n: number | bigint, out: Uint8Array, offset: number): number {
+  if (typeof n === 'number') {
+    for (; n >= 0x80; n = Math.floor(n / 0x80)) out[offset++] = (n % 0x80) | 0x80;
+    out[offset++] = n;
+  } else {
+    for (; n >= 0x80n; n >>= 7n) out[offset++] = Number(n & 0x7fn) | 0x80;
+    out[offset++] = Number(n);
   }
-  out[offset++] = Number(n);
   return offset;
 }
 
-/** Small non-negative ints (lengths) without BigInt: the per-message fast path. */
-function writeSmallZigzag(value: number, out: Uint8Array, offset: number): number {
-  let n = value * 2;
-  while (n >= 0x80) {
-    out[offset++] = (n % 0x80) | 0x80;
-    n = Math.floor(n / 0x80);
+/** The zigzag form of a timestamp, as a number when that is exact. */
+function zigzagTimestamp(timestampUs: number | bigint): number | bigint {
+  if (typeof timestampUs === 'number' && timestampUs >= 0 && timestampUs * 2 < SAFE_ZIGZAG) {
+    return timestampUs * 2;
   }
-  out[offset++] = n;
-  return offset;
+  return zigzag(BigInt(timestampUs));
 }
 
-function smallZigzagLength(value: number): number {
-  let n = value * 2;
-  let length = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    length++;
-  }
-  return length;
-}
-
-export function encodeRecord(timestampUs: bigint, msg: Uint8Array): Uint8Array {
-  const size =
-    HEADER.length + zigzagLength(timestampUs) + smallZigzagLength(msg.length) + msg.length;
+/**
+ * Encodes a record after `headroom` free bytes at the front of the buffer, so that a
+ * packet header can be written there without copying the record again.
+ */
+export function encodeRecord(
+  timestampUs: number | bigint,
+  msg: Uint8Array,
+  headroom = 0,
+): Uint8Array {
+  const tstamp = zigzagTimestamp(timestampUs);
+  const length = msg.length * 2;
+  const size = headroom + HEADER.length + varintLength(tstamp) + varintLength(length) + msg.length;
   const out = new Uint8Array(size);
-  out.set(HEADER, 0);
-  let offset = writeZigzag(timestampUs, out, HEADER.length);
-  offset = writeSmallZigzag(msg.length, out, offset);
+  out.set(HEADER, headroom);
+  let offset = writeVarint(tstamp, out, headroom + HEADER.length);
+  offset = writeVarint(length, out, offset);
   out.set(msg, offset);
   return out;
 }
 
 export interface DecodedRecord {
-  readonly timestampUs: bigint;
+  /** A number when exact (every real timestamp), else a bigint. */
+  readonly timestampUs: number | bigint;
   readonly msg: Uint8Array;
 }
 
-function readZigzag(bytes: Uint8Array, offset: number): [bigint, number] {
-  let result = 0n;
-  let shift = 0n;
+function readZigzag(bytes: Uint8Array, offset: number): [bigint | number, number] {
+  let number = 0;
+  let scale = 1;
   for (let i = 0; i < MAX_VARINT_BYTES; i++) {
-    if (offset >= bytes.length) throw new InvalidMessageError('Avro record: truncated varint');
-    const byte = bytes[offset++]!;
-    result |= BigInt(byte & 0x7f) << shift;
+    if (offset + i >= bytes.length) throw new InvalidMessageError('Avro record: truncated varint');
+    const byte = bytes[offset + i]!;
+    number += (byte & 0x7f) * scale;
+    scale *= 0x80;
     if ((byte & 0x80) === 0) {
-      const value = result & 1n ? -((result + 1n) >> 1n) : result >> 1n;
-      return [value, offset];
+      if (number < SAFE_ZIGZAG) {
+        return [number % 2 === 0 ? number / 2 : -(number + 1) / 2, offset + i + 1];
+      }
+      return [readZigzagBig(bytes, offset), offset + i + 1];
     }
-    shift += 7n;
   }
   throw new InvalidMessageError('Avro record: varint longer than 10 bytes');
+}
+
+/** The exact value of a varint too large for a double; it is known to be complete. */
+function readZigzagBig(bytes: Uint8Array, offset: number): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (let byte = bytes[offset]!; ; byte = bytes[++offset]!, shift += 7n) {
+    result |= BigInt(byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) break;
+  }
+  return result & 1n ? -((result + 1n) >> 1n) : result >> 1n;
 }
 
 /** Decodes a record; any malformation is an InvalidMessageError. The msg is a view, not a copy. */
@@ -106,7 +123,7 @@ export function decodeRecord(bytes: Uint8Array): DecodedRecord {
   }
   const [timestampUs, afterTimestamp] = readZigzag(bytes, HEADER.length);
   const [length, afterLength] = readZigzag(bytes, afterTimestamp);
-  if (length < 0n || BigInt(afterLength) + length !== BigInt(bytes.length)) {
+  if (typeof length !== 'number' || length < 0 || afterLength + length !== bytes.length) {
     throw new InvalidMessageError(
       `Avro record: msg length ${length} does not match the ${bytes.length - afterLength} bytes left`,
     );

@@ -2,7 +2,7 @@ import type { MessageCipher } from '../crypto/types.js';
 import { InvalidArgumentError, InvalidMessageError } from '../errors.js';
 import type { Compressor } from '../spi/types.js';
 import { decodeRecord, encodeRecord } from './avro-record.js';
-import { KEY_VERSION_NONE, packV3, unpackV3 } from './packet.js';
+import { KEY_VERSION_NONE, packV3, unpackV3, V3_HEADER_LENGTH, writeV3Header } from './packet.js';
 
 export interface EnvelopeSettings {
   readonly userDataOnly: boolean;

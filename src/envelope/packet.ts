@@ -7,13 +7,21 @@ const HEADER_LENGTH = 6;
 
 export const KEY_VERSION_NONE = 0;
 
-export function packV3(payload: Uint8Array, keyVersion: number): Uint8Array {
-  const out = new Uint8Array(HEADER_LENGTH + payload.length);
+/** Bytes a buffer needs in front of a payload for `writeV3Header`. */
+export const V3_HEADER_LENGTH = HEADER_LENGTH;
+
+/** Writes the v3 header into the first V3_HEADER_LENGTH bytes of `out`. */
+export function writeV3Header(out: Uint8Array, keyVersion: number): Uint8Array {
   out.set(MARKER, 0);
   out[4] = (keyVersion >>> 8) & 0xff;
   out[5] = keyVersion & 0xff;
-  out.set(payload, HEADER_LENGTH);
   return out;
+}
+
+export function packV3(payload: Uint8Array, keyVersion: number): Uint8Array {
+  const out = new Uint8Array(HEADER_LENGTH + payload.length);
+  out.set(payload, HEADER_LENGTH);
+  return writeV3Header(out, keyVersion);
 }
 
 export interface UnpackedPacket {

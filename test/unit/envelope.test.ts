@@ -57,7 +57,7 @@ describe('Avro message record', () => {
     expect(hex(ours.subarray(0, 10))).toBe(hex(RECORD_HEADER));
     expect(hex(ours.subarray(10))).toBe(hex(schema.toBuffer({ tstamp: Number(tstamp), msg })));
     const decoded = decodeRecord(ours);
-    expect(decoded.timestampUs).toBe(tstamp);
+    expect(BigInt(decoded.timestampUs)).toBe(tstamp);
     expect(hex(decoded.msg)).toBe(hex(msg));
   });
 
