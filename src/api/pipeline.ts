@@ -1,5 +1,5 @@
 import { InlineFiles } from '../config/inline-files.js';
-import { applyCommonTwins, type ResolvedService } from '../config/resolve.js';
+import { applyCommonTwins, type ResolvedService, resolveService } from '../config/resolve.js';
 import { toTlsSettings } from '../config/tls.js';
 import { createCipher } from '../crypto/index.js';
 import { EnvelopeCodec } from '../envelope/envelope-codec.js';
@@ -62,12 +62,40 @@ export async function loadBrokerPlugin(
     .broker(resolved.type, resolved.service);
 }
 
+/**
+ * One value through a stand-alone envelope with timestamp 0, as upstream encodes an MQTT will
+ * payload; a string given for byte_array is taken as UTF-8.
+ */
+async function encodeMessage(
+  value: unknown,
+  settings: Readonly<Record<string, unknown>>,
+  registry: PluginRegistry,
+  logger: Logger,
+): Promise<Uint8Array> {
+  const resolved = resolveService({
+    definition: undefined,
+    source: '(message settings)',
+    service: undefined,
+    apiCommon: settings,
+    apiParams: {},
+    logger,
+  });
+  const envelope = await buildEnvelope(resolved, registry);
+  const valueType = await registry.valueType(resolved.valueType);
+  const serializable =
+    typeof value === 'string' && resolved.valueType === 'byte_array'
+      ? new TextEncoder().encode(value)
+      : value;
+  return envelope.encode(valueType.serialize(serializable), 0).bytes;
+}
+
 /** What the plugin is told; `*_data` values become private temp files owned by `files`. */
 export function pluginContext(
   resolved: ResolvedService,
   plugin: BrokerPlugin,
   files: InlineFiles,
   logger: Logger,
+  registry: PluginRegistry,
 ): PluginContext {
   return {
     service: resolved.service,
@@ -78,6 +106,7 @@ export function pluginContext(
     tls: toTlsSettings(resolved.tls && files.materialize(resolved.tls, 'tls.')),
     params: files.materialize(applyCommonTwins(resolved, plugin.commonTwins)),
     logger,
+    encodeMessage: (value, settings) => encodeMessage(value, settings, registry, logger),
   };
 }
 

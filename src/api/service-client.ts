@@ -97,7 +97,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
     this.#envelope = await buildEnvelope(this.resolved, this.#registry);
     await this.prepare(this.#registry);
-    const context = pluginContext(this.resolved, plugin, this.#files, this.logger);
+    const context = pluginContext(this.resolved, plugin, this.#files, this.logger, this.#registry);
     const handle = this.createHandle(plugin, context);
     this.#handle = handle;
     try {

@@ -47,6 +47,13 @@ export interface PluginContext {
    */
   readonly params: Readonly<Record<string, unknown>>;
   readonly logger: Logger;
+  /**
+   * Encodes one value as a SINETStream message without a timestamp, with `settings` spelled
+   * as a config file's service keys (value_type, data_encryption, crypto, ...): what a plugin
+   * needs for messages it hands the broker itself, such as an MQTT will. Core always provides
+   * it; contexts built by hand (plugin unit tests) may leave it out.
+   */
+  encodeMessage?(value: unknown, settings: Readonly<Record<string, unknown>>): Promise<Uint8Array>;
 }
 
 export interface WriterContext extends PluginContext {

@@ -134,12 +134,17 @@ export async function connectClient(
 ): Promise<MqttClient> {
   options.signal?.throwIfAborted();
   const tls = settings.tls ? await loadTls(settings.tls) : {};
+  const will =
+    settings.options.will && settings.encodeWill
+      ? { ...settings.options.will, payload: Buffer.from(await settings.encodeWill()) }
+      : settings.options.will;
   const errors: SinetError[] = [];
   for (const [index, server] of settings.servers.entries()) {
     const servers = [...settings.servers.slice(index), ...settings.servers.slice(0, index)];
     // MQTT.js hands options it does not know (ciphers, checkServerIdentity...) to tls.connect.
     const clientOptions = {
       ...settings.options,
+      ...(will ? { will } : {}),
       ...tls,
       host: server.host,
       port: server.port,

@@ -50,6 +50,8 @@ export interface MqttSettings {
   readonly reconnectMaxMs: number;
   /** Most QoS 1/2 publishes awaiting their acknowledgement at once; unbounded when undefined. */
   readonly maxInflight: number | undefined;
+  /** The will payload as a SINETStream message, made at connect time (it may need crypto). */
+  readonly encodeWill: (() => Promise<Uint8Array>) | undefined;
 }
 
 function toQos(value: number, key: string): QoS {
@@ -95,11 +97,28 @@ function v5Properties(p: ParamReader, isV5: boolean): Record<string, unknown> | 
   return properties;
 }
 
+const WILL_KEYS = new Set(['topic', 'payload', 'qos', 'retain', 'delay_interval', 'consistency']);
+
+/**
+ * As upstream, the will payload travels as a SINETStream message (timestamp 0), encoded with
+ * the will block's other keys (value_type, data_encryption, crypto...) as writer settings.
+ */
+function willEncoderOf(
+  p: ParamReader,
+  context: PluginContext,
+): (() => Promise<Uint8Array>) | undefined {
+  const block = p.raw('will', 'will_set');
+  const { encodeMessage } = context;
+  if (typeof block !== 'object' || block === null || !encodeMessage) return undefined;
+  const { payload, ...rest } = block as Record<string, unknown>;
+  const settings = Object.fromEntries(Object.entries(rest).filter(([key]) => !WILL_KEYS.has(key)));
+  return () => encodeMessage(payload, settings);
+}
+
 function willOf(p: ParamReader, isV5: boolean, defaultQos: QoS): IClientOptions['will'] {
   const will = p.mapping('will', 'will_set');
   if (!will) return undefined;
   const topic = will.string('topic');
-  // Passed as given for now: upstream wraps the payload in the SINETStream envelope.
   const payload = will.bytes('payload');
   if (topic === undefined || payload === undefined) {
     throw new InvalidArgumentError(
@@ -196,5 +215,6 @@ export function readSettings(context: PluginContext): MqttSettings {
     reconnectMinMs,
     reconnectMaxMs,
     maxInflight: inflightOf(p),
+    encodeWill: will ? willEncoderOf(p, context) : undefined,
   };
 }

@@ -145,19 +145,42 @@ describe('mqtt sessions, retain and will', () => {
     });
     afterAll(() => proxy.close());
 
-    // The will payload goes out as given: core does not yet hand plugins its envelope encoder.
-    it('the broker publishes the will when the connection breaks', async () => {
+    it('the broker publishes the will, as a SINETStream message, when the connection breaks', async () => {
       const willTopic = newTopic('will');
-      await using watcher = await reader(mosquitto(), {
+      await using watcher = await reader<string>(mosquitto(), {
         topics: willTopic,
-        userDataOnly: true,
+        valueType: 'text',
       }).open();
-      const will = { topic: willTopic, payload: 'gone', qos: 1 };
+      const will = { topic: willTopic, payload: 'gone', qos: 1, value_type: 'text' };
       const service = { type: 'mqtt', brokers: `127.0.0.1:${proxy.port}`, type_spec: { will } };
       await using _sink = await writer(service, { topic: newTopic('will-writer') }).open();
       proxy.drop();
       const [message] = await collect(watcher, 1);
-      expect(Buffer.from(message!.value).toString()).toBe('gone');
+      expect(message?.value).toBe('gone');
+      expect(message?.timestampUs).toBe(0);
+    });
+
+    it("encrypts the will with the will block's own crypto settings", async () => {
+      const willTopic = newTopic('will-crypto');
+      const crypto = { algorithm: 'AES', key_length: 256, mode: 'GCM', password: 'will-secret' };
+      await using watcher = await reader<string>(mosquitto(), {
+        topics: willTopic,
+        valueType: 'text',
+        dataEncryption: true,
+        crypto,
+      }).open();
+      const will = {
+        topic: willTopic,
+        payload: 'gone quietly',
+        value_type: 'text',
+        data_encryption: true,
+        crypto,
+      };
+      const service = { type: 'mqtt', brokers: `127.0.0.1:${proxy.port}`, type_spec: { will } };
+      await using _sink = await writer(service, { topic: newTopic('will-writer') }).open();
+      proxy.drop();
+      const [message] = await collect(watcher, 1);
+      expect(message?.value).toBe('gone quietly');
     });
 
     it('reconnects after reconnect_delay and delivers what was published meanwhile', async () => {
