@@ -75,10 +75,8 @@ export function parseParameters(
     let target = result;
     for (const key of path.slice(0, -1)) {
       const next = target[key];
-      target = (typeof next === 'object' && next !== null ? next : (target[key] = {})) as Record<
-        string,
-        unknown
-      >;
+      if (typeof next !== 'object' || next === null) target[key] = {};
+      target = target[key] as Record<string, unknown>;
     }
     target[path.at(-1)!] = parseYamlValue(parameter.slice(equals + 1));
   }

@@ -52,10 +52,17 @@ export class EnvelopeCodec {
       };
     }
     const compressed = compressor ? compressor.compress(payload) : payload;
-    let body = encodeRecord(BigInt(Math.trunc(timestampUs)), compressed);
-    if (cipher) body = cipher.encrypt(body);
-    const bytes =
-      messageFormat === 3 ? packV3(body, cipher ? cipher.keyVersion : KEY_VERSION_NONE) : body;
+    const tstamp = Math.trunc(timestampUs);
+    let bytes: Uint8Array;
+    if (cipher) {
+      const encrypted = cipher.encrypt(encodeRecord(tstamp, compressed));
+      bytes = messageFormat === 3 ? packV3(encrypted, cipher.keyVersion) : encrypted;
+    } else if (messageFormat === 3) {
+      // One allocation per message: the record is written behind room for the header.
+      bytes = writeV3Header(encodeRecord(tstamp, compressed, V3_HEADER_LENGTH), KEY_VERSION_NONE);
+    } else {
+      bytes = encodeRecord(tstamp, compressed);
+    }
     return { bytes, uncompressedLength: payload.length, compressedLength: compressed.length };
   }
 
