@@ -1,6 +1,6 @@
 import { gzipCompression } from '../compression/gzip.js';
-import type { BrokerPlugin } from '../spi/types.js';
 import { PluginRegistry } from '../spi/registry.js';
+import type { BrokerPlugin } from '../spi/types.js';
 import { byteArrayValueType, textValueType } from '../value-types/index.js';
 import { memoryPlugin } from './memory/index.js';
 
@@ -13,14 +13,33 @@ function lazy(load: () => Promise<{ plugin: BrokerPlugin }>): () => Promise<Brok
 export function createRegistry(): PluginRegistry {
   return new PluginRegistry()
     .registerBroker('memory', memoryPlugin)
-    .registerBroker('amqp-0.9.1', lazy(() => import('./amqp091/index.js')))
-    .registerBroker('amqp-1.0', lazy(() => import('./amqp10/index.js')))
-    .registerBroker('mqtt', lazy(() => import('./mqtt/index.js')))
+    .registerBroker(
+      'kafka',
+      lazy(() => import('./kafka/index.js')),
+    )
+    .registerBroker(
+      'amqp-0.9.1',
+      lazy(() => import('./amqp091/index.js')),
+    )
+    .registerBroker(
+      'amqp-1.0',
+      lazy(() => import('./amqp10/index.js')),
+    )
+    .registerBroker(
+      'mqtt',
+      lazy(() => import('./mqtt/index.js')),
+    )
     .registerValueType('byte_array', byteArrayValueType)
     .registerValueType('text', textValueType)
     .registerCompression('gzip', gzipCompression)
-    .registerCompression('zstd', async () => (await import('../compression/zstd.js')).zstdCompression)
-    .registerCompression('lz4', async () => (await import('./compression-lz4/index.js')).lz4Compression);
+    .registerCompression(
+      'zstd',
+      async () => (await import('../compression/zstd.js')).zstdCompression,
+    )
+    .registerCompression(
+      'lz4',
+      async () => (await import('./compression-lz4/index.js')).lz4Compression,
+    );
 }
 
 export const defaultRegistry: PluginRegistry = createRegistry();
