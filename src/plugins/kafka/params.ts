@@ -27,6 +27,7 @@ const WRITER: Record<string, Kind> = {
   retries: 'number',
   linger_ms: 'number',
   batch_size: 'number',
+  max_in_flight_requests_per_connection: 'number',
 };
 
 const READER: Record<string, Kind> = {

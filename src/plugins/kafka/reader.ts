@@ -131,10 +131,23 @@ export class KafkaReader implements PluginReader {
         resolve();
       });
     });
-    stream.on('data', (message: KafkaMessage) => this.#queue.push(this.#toReceived(message)));
+    stream.on('data', (message: KafkaMessage) => {
+      if (this.#owns(message)) this.#queue.push(this.#toReceived(message));
+    });
     stream.on('error', (error: unknown) =>
       this.#queue.fail(translate(error, 'kafka reader', ConnectionError)),
     );
+  }
+
+  /**
+   * A fetch sent before a rebalance can answer after it, with records of partitions now
+   * owned by another member; that member reads them too, so they are dropped here.
+   */
+  #owns(message: KafkaMessage): boolean {
+    const assignments = this.#consumer?.assignments;
+    if (!assignments) return true;
+    const assigned = assignments.find((a) => a.topic === message.topic);
+    return assigned !== undefined && assigned.partitions.includes(message.partition);
   }
 
   #toReceived(message: KafkaMessage): ReceivedMessage {

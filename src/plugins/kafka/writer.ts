@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CompressionAlgorithmValue,
   compressionsAlgorithms,
@@ -14,9 +13,12 @@ import { bool, choice, type KafkaParams, num, readParams, warnOnce } from './par
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 /** kafka-python's default batch_size: the most bytes one produce request carries. */
 const DEFAULT_BATCH_BYTES = 16_384;
+/** kafka-python's max_in_flight_requests_per_connection default. */
+const DEFAULT_INFLIGHT = 5;
 
 interface Pending {
   message: MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+  size: number;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -57,10 +59,11 @@ function compression(context: WriterContext, params: KafkaParams): CompressionAl
 }
 
 /**
- * A Kafka producer for one topic. Publishes made while a produce request is in flight are
- * coalesced into the next request (up to `batch_size` bytes, after `linger_ms`), so
- * concurrent publishers get batching while a lone publisher pays no delay. One request is in
- * flight at a time, which keeps the messages of one writer in order.
+ * A Kafka producer for one topic. Up to `max_in_flight_requests_per_connection` produce
+ * requests (kafka-python's default 5; 1 when idempotent) go out at once on one connection,
+ * which Kafka handles in order; publishes made while all are busy are coalesced into the
+ * next request (up to `batch_size` bytes, after `linger_ms`), so concurrent publishers get
+ * batching while a lone publisher pays no delay.
  */
 export class KafkaWriter implements PluginWriter {
   readonly #context: WriterContext;
@@ -70,8 +73,13 @@ export class KafkaWriter implements PluginWriter {
   readonly #batchBytes: number;
   readonly #lingerMs: number;
   #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  readonly #maxInflight: number;
   #queue: Pending[] = [];
-  #draining: Promise<void> | undefined;
+  #queuedBytes = 0;
+  #inflight = 0;
+  #idle: (() => void)[] = [];
+  #lingerTimer: NodeJS.Timeout | undefined;
+  #closing = false;
   #sent = 0;
   #failed = 0;
 
@@ -82,6 +90,9 @@ export class KafkaWriter implements PluginWriter {
     this.#compression = compression(context, this.#params);
     this.#batchBytes = num(this.#params, 'batch_size') ?? DEFAULT_BATCH_BYTES;
     this.#lingerMs = num(this.#params, 'linger_ms') ?? 0;
+    this.#maxInflight = this.#delivery.idempotent
+      ? 1
+      : (num(this.#params, 'max_in_flight_requests_per_connection') ?? DEFAULT_INFLIGHT);
   }
 
   async open(): Promise<void> {
@@ -112,52 +123,73 @@ export class KafkaWriter implements PluginWriter {
         new NotOpenError(`kafka writer for "${this.#context.topic}" is not open`),
       );
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    // A view, not a copy: core hands each publish bytes of its own.
+    const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const message: MessageToProduce<Buffer, Buffer, Buffer, Buffer> = {
       topic: this.#context.topic,
-      // A copy: the caller may reuse its buffer before the request is written.
-      value: Buffer.from(bytes),
+      value,
     };
     if (options.timestampUs !== undefined)
       message.timestamp = BigInt(Math.floor(options.timestampUs / 1000));
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ message, resolve, reject });
-      this.#draining ??= this.#drain().finally(() => {
-        this.#draining = undefined;
-      });
+      this.#queue.push({ message, size: value.byteLength, resolve, reject });
+      this.#queuedBytes += value.byteLength;
+      this.#pump();
     });
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      if (this.#lingerMs > 0) await sleep(this.#lingerMs);
-      const batch = this.#takeBatch();
-      const producer = this.#producer;
-      try {
-        if (!producer)
-          throw new NotOpenError(`kafka writer for "${this.#context.topic}" closed before sending`);
-        await producer.send({ messages: batch.map((p) => p.message) });
-        this.#sent += batch.length;
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        this.#failed += batch.length;
-        const failure = translate(
-          error,
-          `kafka publish to topic "${this.#context.topic}"`,
-          PublishError,
-        );
-        for (const p of batch) p.reject(failure);
-      }
+  /** Sends what is queued, as far as the in-flight limit allows; `linger_ms` lets a batch fill. */
+  #pump(): void {
+    if (this.#lingerMs > 0 && this.#queuedBytes < this.#batchBytes && !this.#closing) {
+      this.#lingerTimer ??= setTimeout(() => {
+        this.#lingerTimer = undefined;
+        this.#sendQueued();
+      }, this.#lingerMs);
+      return;
+    }
+    this.#sendQueued();
+  }
+
+  #sendQueued(): void {
+    while (this.#inflight < this.#maxInflight && this.#queue.length > 0) {
+      this.#inflight++;
+      void this.#send(this.#takeBatch()).finally(() => {
+        this.#inflight--;
+        if (this.#queue.length > 0) this.#pump();
+        else if (this.#inflight === 0) for (const idle of this.#idle.splice(0)) idle();
+      });
     }
   }
 
+  async #send(batch: Pending[]): Promise<void> {
+    try {
+      const producer = this.#producer;
+      if (!producer)
+        throw new NotOpenError(`kafka writer for "${this.#context.topic}" closed before sending`);
+      await producer.send({ messages: batch.map((p) => p.message) });
+      this.#sent += batch.length;
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      this.#failed += batch.length;
+      const failure = translate(
+        error,
+        `kafka publish to topic "${this.#context.topic}"`,
+        PublishError,
+      );
+      for (const p of batch) p.reject(failure);
+    }
+  }
+
+  /** The oldest queued messages, up to `batch_size` bytes (at least one message). */
   #takeBatch(): Pending[] {
     let bytes = 0;
     let count = 0;
     for (const p of this.#queue) {
-      bytes += p.message.value?.length ?? 0;
-      if (count > 0 && bytes > this.#batchBytes) break;
+      if (count > 0 && bytes + p.size > this.#batchBytes) break;
+      bytes += p.size;
       count++;
     }
+    this.#queuedBytes -= bytes;
     return this.#queue.splice(0, count);
   }
 
@@ -165,7 +197,11 @@ export class KafkaWriter implements PluginWriter {
     const producer = this.#producer;
     if (!producer) return;
     // Flush first: the promises of publishes already made settle before the client goes.
-    await this.#draining;
+    this.#closing = true;
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    this.#sendQueued();
+    if (this.#inflight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
     this.#producer = undefined;
     await producer.close().catch((error) => {
       this.#context.logger.debug?.(`kafka writer close: ${String(error)}`);
