@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates the Python venv the interop tests run SINETStream 1.10 in.
-# Idempotent and non-interactive (CI runs it as root without a terminal).
+# Creates the Python venv the interop tests run SINETStream 1.10 in: the codec-level suite
+# (test/interop) and the broker suite (test/interop/brokers, through Mosquitto and Kafka).
+# Idempotent and non-interactive (CI runs it as root without a terminal, on a fresh machine).
 # Usage: scripts/python/setup.sh [venv-dir]   (default: <repo>/.venv/sinetstream,
 # or $SINETSTREAM_PY_VENV)
 set -euo pipefail
@@ -10,10 +11,35 @@ venv="${1:-${SINETSTREAM_PY_VENV:-$repo/.venv/sinetstream}}"
 python="${PYTHON:-python3}"
 
 # The versions the TypeScript port is byte-compatible with; bump them together.
-packages=(sinetstream==1.10.0 sinetstream-iostream==1.10.0 sinetstream-comp-lz4==1.10.0)
+# The broker plugins' client libraries are pinned to versions checked with them:
+# sinetstream-mqtt 1.10.0 needs paho-mqtt < 2 (2.x changed the Client constructor), and
+# sinetstream-kafka 1.10.0 runs on kafka-python-ng (the maintained kafka-python fork).
+packages=(
+  sinetstream==1.10.0 sinetstream-iostream==1.10.0 sinetstream-comp-lz4==1.10.0
+  sinetstream-mqtt==1.10.0 paho-mqtt==1.6.1
+  sinetstream-kafka==1.10.0 kafka-python-ng==2.2.3
+)
 
-if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv"
+run_as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+make_venv() {
+  "$python" -m venv "$venv" </dev/null && return
+  # Debian ships venv (ensurepip) separately; a failed attempt leaves a venv without pip.
+  rm -rf "$venv"
+  command -v apt-get >/dev/null || { echo "python: '$python -m venv' failed" >&2; exit 1; }
+  version="$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+  run_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+  run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "python$version-venv" </dev/null ||
+    run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      python3-venv </dev/null
+  "$python" -m venv "$venv" </dev/null
+}
+
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+  make_venv
 fi
 
 # A marker records what was installed so a second run does not hit the network.
@@ -24,7 +50,17 @@ if [ -f "$marker" ] && [ "$(cat "$marker")" = "$wanted" ]; then
   exit 0
 fi
 
-"$venv/bin/python" -m pip install --quiet --no-input "${packages[@]}"
-"$venv/bin/python" -c 'import sinetstream, sinetstreamplugin.compression.lz4' 
+"$venv/bin/python" -m pip install --quiet --no-input --disable-pip-version-check \
+  "${packages[@]}" </dev/null
+# Importing the plugins checks that their client libraries fit (paho's 1.x API, kafka's).
+"$venv/bin/python" - <<'EOF'
+import sinetstream
+import sinetstreamplugin.compression.lz4
+import sinetstreamplugin.kafka
+import sinetstreamplugin.mqtt
+import paho.mqtt.client as paho
+
+paho.Client(client_id="setup-check")  # paho-mqtt 2.x would need a CallbackAPIVersion
+EOF
 echo "$wanted" > "$marker"
 echo "sinetstream venv ready: $venv"
