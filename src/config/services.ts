@@ -1,4 +1,5 @@
 import { NoConfigError, NoServiceError } from '../errors.js';
+import { isMapping } from './values.js';
 
 /** Keys SINETStream itself uses; any other key of a v1/v2 service belongs to the broker. */
 export const COMMON_KEYS = new Set([
@@ -32,15 +33,6 @@ export interface ConfigDocument {
   readonly source: string;
   readonly version: 1 | 2 | 3;
   readonly services: ReadonlyMap<string, ServiceDefinition>;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    !(value instanceof Uint8Array)
-  );
 }
 
 /**
