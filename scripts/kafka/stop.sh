@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Stops the Kafka nodes scripts/kafka/setup.sh started (single and cluster), waiting for each
-# to shut down cleanly so its storage is consistent on the next start.
+# Stops the Kafka nodes scripts/kafka/setup.sh started, waiting for each to shut down cleanly
+# so its storage is consistent on the next start.
+#   scripts/kafka/stop.sh [--single | --cluster]   (default: both)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -8,8 +9,15 @@ base="${SINETSTREAM_BROKERS_DIR:-$repo/.brokers}/kafka"
 
 alive() { grep -q kafka.Kafka "/proc/$1/cmdline" 2>/dev/null; }
 
+case "${1:-}" in
+  '') pidfiles=("$base"/single/kafka.pid "$base"/cluster/node*/kafka.pid) ;;
+  --single) pidfiles=("$base"/single/kafka.pid) ;;
+  --cluster) pidfiles=("$base"/cluster/node*/kafka.pid) ;;
+  *) echo "usage: $0 [--single | --cluster]" >&2; exit 1 ;;
+esac
+
 pids=()
-for pidfile in "$base"/single/kafka.pid "$base"/cluster/node*/kafka.pid; do
+for pidfile in "${pidfiles[@]}"; do
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")
   if alive "$pid"; then

@@ -147,7 +147,7 @@ export class KafkaReader implements PluginReader {
     const assignments = this.#consumer?.assignments;
     if (!assignments) return true;
     const assigned = assignments.find((a) => a.topic === message.topic);
-    return assigned !== undefined && assigned.partitions.includes(message.partition);
+    return assigned?.partitions.includes(message.partition) === true;
   }
 
   #toReceived(message: KafkaMessage): ReceivedMessage {
