@@ -96,6 +96,7 @@ export class KafkaWriter implements PluginWriter {
   }
 
   async open(): Promise<void> {
+    this.#closing = false;
     const connection = await connectionOptions(this.#context, this.#params);
     const retries = num(this.#params, 'retries');
     const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
