@@ -91,7 +91,8 @@ export interface ReceivedMessage {
 /**
  * Rules for every writer: `publish` may be called again before an earlier call settles; its
  * promise resolves once the broker has the message at the configured consistency and rejects
- * with a SinetError otherwise. `close` flushes what is in flight, and is idempotent.
+ * with a SinetError otherwise. Core does not touch `bytes` until the promise settles, so a
+ * plugin may send them without copying. `close` flushes what is in flight, and is idempotent.
  */
 export interface PluginWriter {
   open(options?: CallOptions): Promise<void>;
