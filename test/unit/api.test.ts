@@ -215,7 +215,9 @@ describe('acknowledgement and bad messages', () => {
   it('AsyncMessageReader sends bad messages to onFailure and good ones to onMessage', async () => {
     const settled: string[] = [];
     const { createMessageEncoder } = await import('../../src/index.js');
-    const good = (await createMessageEncoder<string>({ noConfig: true, valueType: 'text' })).encode('fine');
+    const good = (await createMessageEncoder<string>({ noConfig: true, valueType: 'text' })).encode(
+      'fine',
+    );
     const registry = createRegistry().registerBroker(
       'scripted',
       scriptedPlugin([Uint8Array.of(0xde, 0xad), good], settled),

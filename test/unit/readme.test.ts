@@ -11,9 +11,13 @@ describe('README', () => {
     const example = readFileSync(join(root, 'examples', 'quickstart.ts'), 'utf8');
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(example);
     // `sinetstream` resolves to this package itself through its exports (built to dist/).
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/quickstart.ts'], {
-      cwd: root,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'examples/quickstart.ts'],
+      {
+        cwd: root,
+      },
+    );
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^topic-1 \d{10}\.\d+ hello, SINETStream$/);
