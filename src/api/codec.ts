@@ -51,6 +51,14 @@ export class MessageDecoder<T = Uint8Array> {
   }
 }
 
+/** The envelope and value type the options describe, as a writer or reader would build them. */
+async function codecParts(options: CommonOptions) {
+  const resolved = loadService(options, 'codec');
+  const registry = options.registry ?? defaultRegistry;
+  const envelope = await buildEnvelope(resolved, registry);
+  return { envelope, valueType: () => registry.valueType(resolved.valueType) };
+}
+
 /**
  * The twin of upstream's SINETStreamMessageEncoder: the same options as a writer (a service
  * from the config file, or `noConfig` and everything inline), for users who store or forward
@@ -59,11 +67,8 @@ export class MessageDecoder<T = Uint8Array> {
 export async function createMessageEncoder<T = Uint8Array>(
   options: EncoderOptions<T> = {},
 ): Promise<MessageEncoder<T>> {
-  const resolved = loadService(options, 'codec');
-  const registry = options.registry ?? defaultRegistry;
-  const envelope = await buildEnvelope(resolved, registry);
-  const serialize =
-    options.valueSerializer ?? (await registry.valueType(resolved.valueType)).serialize;
+  const { envelope, valueType } = await codecParts(options);
+  const serialize = options.valueSerializer ?? (await valueType()).serialize;
   return new MessageEncoder(envelope, serialize as (value: T) => Uint8Array);
 }
 
@@ -71,10 +76,7 @@ export async function createMessageEncoder<T = Uint8Array>(
 export async function createMessageDecoder<T = Uint8Array>(
   options: DecoderOptions<T> = {},
 ): Promise<MessageDecoder<T>> {
-  const resolved = loadService(options, 'codec');
-  const registry = options.registry ?? defaultRegistry;
-  const envelope = await buildEnvelope(resolved, registry);
-  const deserialize =
-    options.valueDeserializer ?? (await registry.valueType(resolved.valueType)).deserialize;
+  const { envelope, valueType } = await codecParts(options);
+  const deserialize = options.valueDeserializer ?? (await valueType()).deserialize;
   return new MessageDecoder(envelope, deserialize as (bytes: Uint8Array) => T);
 }
