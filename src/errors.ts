@@ -63,3 +63,8 @@ export class NotOpenError extends SinetError {
 export class PublishError extends SinetError {
   override name = 'PublishError';
 }
+
+/** A config value cannot be used as written (e.g. an encrypted value that does not decrypt). */
+export class InvalidConfigError extends SinetError {
+  override name = 'InvalidConfigError';
+}

@@ -1,5 +1,6 @@
 import { findConfigFile, readConfigFile, searchedPaths } from '../config/find.js';
 import { type ResolvedService, resolveService } from '../config/resolve.js';
+import { decryptServiceSecrets } from '../config/secrets.js';
 import { parseConfigDocument, selectService } from '../config/services.js';
 import { InvalidArgumentError, NoConfigError } from '../errors.js';
 import type { Logger } from '../spi/types.js';
@@ -33,7 +34,9 @@ export function loadService(
     }
   }
   const definition = found
-    ? selectService(parseConfigDocument(found.document, found.source), options.service)
+    ? decryptServiceSecrets(
+        selectService(parseConfigDocument(found.document, found.source), options.service),
+      )
     : undefined;
   const resolved = resolveService({
     definition,

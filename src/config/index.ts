@@ -7,6 +7,7 @@ export {
   type ResolvedService,
   resolveService,
 } from './resolve.js';
+export { decryptServiceSecrets, defaultPrivateKeyPath, type SecretKeySource } from './secrets.js';
 export {
   type ConfigDocument,
   parseConfigDocument,
