@@ -16,7 +16,7 @@ import {
 } from '../../errors.js';
 import { parseBroker } from '../../spi/brokers.js';
 import type { PluginContext, TlsSettings } from '../../spi/types.js';
-import { type Params, reconnectSettings } from '../amqp091/params.js';
+import { backoffDelay, type Params, reconnectSettings } from '../amqp091/params.js';
 
 interface Endpoint {
   host: string;
@@ -105,7 +105,8 @@ export interface OpenedConnection {
 /**
  * Connects to the first broker that answers, trying them in turn; once open, rhea
  * reconnects on its own (exponential backoff, default up to 10 s, over the same list) and
- * re-attaches the links, unless `reconnect: false`.
+ * re-attaches the links, unless `reconnect: false`. A lost connection is warned about once
+ * ("...; reconnecting"); failed attempts go to debug.
  */
 export async function openConnection(
   context: PluginContext,
@@ -134,6 +135,11 @@ export async function openConnection(
         }
       : { host, port, connect: net.connect, options: { host, port } };
   };
+  // rhea's own backoff starts over whenever TCP connects, so a port that accepts and then
+  // drops (a load balancer before a dead broker, a broker still starting) would be tried
+  // every initial_delay_ms forever. Ours starts over only when the broker opens AMQP.
+  let failedAttempts = 0;
+  const delay = reconnect && (() => backoffDelay(reconnect, failedAttempts++));
   const container = rhea.create_container({ id: containerId });
   const idle = params.number('idle_time_out_ms');
   const connection = container.connect({
@@ -141,9 +147,7 @@ export async function openConnection(
     hostname: params.string('hostname'),
     ...(idle !== undefined ? { idle_time_out: idle } : {}),
     connection_details: details,
-    reconnect: reconnect !== undefined,
-    initial_reconnect_delay: reconnect?.initialDelayMs,
-    max_reconnect_delay: reconnect?.maxDelayMs,
+    reconnect: delay ?? false,
     properties: { connection_name: context.clientId },
   } as ConnectionOptions);
   const label = () => `amqp${current.tls ? 's' : ''}://${current.host}:${current.port}`;
@@ -184,6 +188,20 @@ export async function openConnection(
       `${context.service}: ${label()}: ${describe(ctx.error ?? connection.error)}`,
     ),
   );
+  let up = true;
+  connection.on('connection_open', () => {
+    failedAttempts = 0;
+    if (!up) context.logger.debug?.(`${context.service}: reconnected to ${label()}`);
+    up = true;
+  });
+  connection.on('disconnected', (ctx: EventContext) => {
+    const what = `${context.service}: ${up ? 'connection lost' : 'reconnect failed'}`;
+    const message = `${what}: ${label()}: ${describe(ctx.error ?? 'closed')}`;
+    const next = ctx.reconnecting ? '; reconnecting' : '';
+    if (up) context.logger.warn(message + next);
+    else context.logger.debug?.(message);
+    up = false;
+  });
   return { connection, label: label() };
 }
 

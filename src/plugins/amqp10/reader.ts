@@ -12,6 +12,8 @@ import { addressing, containerId, topicOf } from './terminus.js';
  * AT_LEAST_ONCE accepts a delivery when core settles it, after the user has had it.
  * `durable: true` makes a durable subscription: the broker keeps it, under the container id
  * and the link name (`subscription_name`, default the topic), while the reader is away.
+ * rhea re-attaches the links after a reconnect; deliveries not accepted before the connection
+ * went are the broker's again (it delivers them again, from a queue or durable subscription).
  */
 export class Amqp10Reader implements PluginReader {
   readonly #params: Params;
@@ -21,6 +23,8 @@ export class Amqp10Reader implements PluginReader {
   readonly #receivers: Receiver[] = [];
   #connection: Connection | undefined;
   #prefix = '';
+  /** Counts lost connections: a delivery belongs to the one it came on. */
+  #connections = 0;
   #received = 0;
 
   constructor(private readonly context: ReaderContext) {
@@ -69,6 +73,7 @@ export class Amqp10Reader implements PluginReader {
       throw error;
     }
     connection.on('disconnected', (ctx: EventContext) => {
+      this.#connections++;
       if (ctx.reconnecting) return;
       const reason = `${this.context.service}: connection lost`;
       this.#queue.fail(new ConnectionError(reason, { cause: ctx.error }));
@@ -100,11 +105,13 @@ export class Amqp10Reader implements PluginReader {
       this.#queue.push(received);
       return;
     }
+    const connection = this.#connections;
     this.#queue.push({
       ...received,
-      // After the link died the broker has already taken the delivery back.
+      // Once its connection is gone the broker has taken the delivery back, and its id means
+      // nothing (or another delivery) on the next connection: nothing to accept.
       settle: () => {
-        if (delivery.link.is_open()) delivery.accept();
+        if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
       },
     });
   }

@@ -6,27 +6,39 @@ import { toMessage } from './body.js';
 import { attached, closeConnection, describe, openConnection, toSinetError } from './connection.js';
 import { addressing, containerId } from './terminus.js';
 
+/** What became of a delivery: accepted, or to send again on the next connection. */
+type Outcome = 'accepted' | 'resend';
+
 interface Pending {
-  resolve(): void;
+  resolve(outcome: Outcome): void;
   reject(error: Error): void;
 }
 
 /**
  * One sender link to the topic's address. AT_MOST_ONCE sends pre-settled; otherwise
  * publish resolves when the broker accepts the delivery and rejects when it rejects,
- * releases or modifies it, or when the link or connection goes down first.
+ * releases or modifies it, or when the link goes down. When the connection goes and rhea
+ * reconnects, what the broker had not settled is sent again once the link is back (so it may
+ * arrive twice, never zero times); without reconnect, or when closed meanwhile, it rejects
+ * with ConnectionError.
  */
 export class Amqp10Writer implements PluginWriter {
   readonly #params: Params;
   readonly #settled: boolean;
   readonly #pending = new Map<Delivery, Pending>();
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
   /** Publishers waiting for link credit. */
   readonly #waiting = new Set<() => void>();
   #connection: Connection | undefined;
   #address = '';
   #sender: Sender | undefined;
   #linkError: SinetError | undefined;
+  /**
+   * Between a lost connection and the link's re-attach. rhea keeps the old link credit
+   * meanwhile, but what is sent then goes with the dead session: wait instead.
+   */
+  #down = false;
+  #closing = false;
   #published = 0;
   #failed = 0;
 
@@ -51,6 +63,10 @@ export class Amqp10Writer implements PluginWriter {
     });
     const what = `${this.context.service}: sending to "${this.context.topic}"`;
     sender.on('accepted', (ctx: EventContext) => this.#settle(ctx.delivery, undefined));
+    sender.on('sender_open', () => {
+      this.#down = false;
+      this.#wake();
+    });
     for (const outcome of ['rejected', 'released', 'modified'] as const) {
       sender.on(outcome, (ctx: EventContext) => {
         const reason = describe((ctx.delivery?.remote_state as { error?: unknown })?.error);
@@ -68,13 +84,15 @@ export class Amqp10Writer implements PluginWriter {
     sender.on('sender_error', linkDown);
     sender.on('sender_close', linkDown);
     connection.on('disconnected', (ctx: EventContext) => {
-      this.#failAll(
-        new PublishError(`${what}: connection lost before the broker answered`, {
-          cause: ctx.error,
-        }),
-      );
-      if (!ctx.reconnecting)
-        this.#linkError ??= new ConnectionError(`${what}: connection lost`, { cause: ctx.error });
+      this.#down = true;
+      if (ctx.reconnecting && !this.#closing) {
+        for (const pending of this.#pending.values()) pending.resolve('resend');
+        this.#pending.clear();
+        return;
+      }
+      const lost = `${what}: connection lost before the broker had the message`;
+      this.#linkError ??= new ConnectionError(lost, { cause: ctx.error });
+      this.#failAll(this.#linkError);
     });
     this.#connection = connection;
     this.#sender = sender;
@@ -90,17 +108,14 @@ export class Amqp10Writer implements PluginWriter {
     options.signal?.throwIfAborted();
     const sender = this.#sender;
     if (!sender) throw new NotOpenError(`${this.context.service}: writer is not open`);
+    const message = toMessage(bytes, this.#address, !this.#settled, options.timestampUs);
     try {
-      await this.#credit(sender, options.signal);
-      const delivery = sender.send(
-        toMessage(bytes, this.#address, !this.#settled, options.timestampUs),
-      );
-      if (!this.#settled) {
-        const outcome = new Promise<void>((resolve, reject) =>
-          this.#pending.set(delivery, { resolve, reject }),
-        );
-        this.#inFlight.add(outcome);
-        await outcome.finally(() => this.#inFlight.delete(outcome));
+      let outcome: Outcome = 'resend';
+      while (outcome === 'resend') {
+        await this.#credit(sender, options.signal);
+        const delivery = sender.send(message);
+        if (this.#settled) break;
+        outcome = await this.#outcome(delivery);
       }
       this.#published++;
     } catch (error) {
@@ -109,8 +124,16 @@ export class Amqp10Writer implements PluginWriter {
     }
   }
 
+  #outcome(delivery: Delivery): Promise<Outcome> {
+    const outcome = new Promise<Outcome>((resolve, reject) =>
+      this.#pending.set(delivery, { resolve, reject }),
+    );
+    this.#inFlight.add(outcome);
+    return outcome.finally(() => this.#inFlight.delete(outcome));
+  }
+
   async #credit(sender: Sender, signal?: AbortSignal): Promise<void> {
-    while (!sender.sendable()) {
+    while (this.#down || !sender.sendable()) {
       if (this.#linkError) throw this.#linkError;
       if (!this.#sender) throw new NotOpenError(`${this.context.service}: writer closed`);
       signal?.throwIfAborted();
@@ -136,7 +159,7 @@ export class Amqp10Writer implements PluginWriter {
     if (!pending || !delivery) return;
     this.#pending.delete(delivery);
     if (error) pending.reject(error);
-    else pending.resolve();
+    else pending.resolve('accepted');
   }
 
   #failAll(error: Error): void {
@@ -149,6 +172,13 @@ export class Amqp10Writer implements PluginWriter {
     const connection = this.#connection;
     if (!connection) return;
     this.#connection = undefined;
+    this.#closing = true;
+    if (this.#down) {
+      // Not waiting for a broker that may never come back.
+      const what = `${this.context.service}: sending to "${this.context.topic}"`;
+      this.#linkError ??= new ConnectionError(`${what}: closed while reconnecting`);
+      this.#failAll(this.#linkError);
+    }
     // Flush: wait for the outcomes of what is in flight.
     await Promise.allSettled(this.#inFlight);
     this.#sender = undefined;
