@@ -101,6 +101,7 @@ export class Amqp091Connection {
   #recovering: Promise<void> | undefined;
   #failure: SinetError | undefined;
   #lastChannelError: Error | undefined;
+  readonly #channelErrors = new WeakMap<Channel, Error>();
   readonly #closing = new AbortController();
 
   constructor(
@@ -111,9 +112,14 @@ export class Amqp091Connection {
     private readonly onFailure: (error: SinetError) => void = () => {},
   ) {}
 
-  /** The error that closed the last channel (amqplib tells pending confirms only "channel closed"). */
-  get lastChannelError(): Error | undefined {
-    return this.#lastChannelError;
+  /** The server error that closed `channel`; none when it went down with the connection. */
+  channelError(channel: Channel): Error | undefined {
+    return this.#channelErrors.get(channel);
+  }
+
+  /** False while the connection is being recovered. */
+  get ready(): boolean {
+    return this.#channel !== undefined;
   }
 
   async open(signal?: AbortSignal): Promise<void> {
@@ -175,6 +181,7 @@ export class Amqp091Connection {
     const channel = this.confirm ? await model.createConfirmChannel() : await model.createChannel();
     channel.on('error', (error: Error) => {
       this.#lastChannelError = error;
+      this.#channelErrors.set(channel, error);
     });
     channel.on('close', () => this.#lost(model, undefined, channel));
     await this.setup(channel);

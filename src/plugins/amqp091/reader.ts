@@ -92,8 +92,14 @@ export class Amqp091Reader implements PluginReader {
       raw: message,
     };
     // After the channel died the broker has already requeued the message: nothing to ack.
+    // amqplib may know it is closing before the reader hears of it, and then refuses the ack.
     const settle = () => {
-      if (channel === this.#channel) channel.ack(message);
+      if (channel !== this.#channel) return;
+      try {
+        channel.ack(message);
+      } catch (error) {
+        if ((error as Error).name !== 'IllegalOperationError') throw error;
+      }
     };
     this.#queue.push(this.#ack ? { ...received, settle } : received);
   }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Channel, ConfirmChannel, Message, Options } from 'amqplib';
-import { NotOpenError, PublishError } from '../../errors.js';
+import { ConnectionError, NotOpenError, PublishError } from '../../errors.js';
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { Amqp091Connection, connectionSettings, toSinetError } from './connection.js';
 import { Params } from './params.js';
@@ -21,6 +21,8 @@ export class Amqp091Writer implements PluginWriter {
   readonly #returned = new Set<string>();
   readonly #inFlight = new Set<Promise<void>>();
   #sequence = 0;
+  #closeRequested = false;
+  readonly #closedWhileDown = rejectable();
   #connection: Amqp091Connection | undefined;
   #published = 0;
   #failed = 0;
@@ -60,18 +62,7 @@ export class Amqp091Writer implements PluginWriter {
 
   async publish(bytes: Uint8Array, options: PublishOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
-    const connection = this.#connection;
-    if (!connection) throw new NotOpenError(`${this.context.service}: writer is not open`);
-    let channel: Channel;
-    try {
-      channel = await connection.channel();
-    } catch (error) {
-      this.#failed++;
-      throw toSinetError(
-        error,
-        `${this.context.service}: cannot publish to "${this.context.topic}"`,
-      );
-    }
+    if (!this.#connection) throw new NotOpenError(`${this.context.service}: writer is not open`);
     const id = String(++this.#sequence);
     const properties: Options.Publish = {
       persistent: this.#persistent,
@@ -83,17 +74,53 @@ export class Amqp091Writer implements PluginWriter {
     };
     const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.#confirm) {
-      const confirmed = this.#publishConfirmed(channel as ConfirmChannel, content, properties, id);
+      const confirmed = this.#publishUntilConfirmed(content, properties, id);
       this.#inFlight.add(confirmed);
       try {
         await confirmed;
+      } catch (error) {
+        this.#failed++;
+        throw error;
       } finally {
         this.#inFlight.delete(confirmed);
       }
-    } else if (!channel.publish(this.#topology.exchange, this.context.topic, content, properties)) {
-      await once(channel, 'drain');
+    } else {
+      const channel = await this.#channel();
+      if (!channel.publish(this.#topology.exchange, this.context.topic, content, properties)) {
+        await once(channel, 'drain');
+      }
     }
     this.#published++;
+  }
+
+  /** The live channel, after a reconnection if one is under way; rejects if the writer closes meanwhile. */
+  async #channel(): Promise<Channel> {
+    const connection = this.#connection;
+    if (!connection) throw new NotOpenError(`${this.context.service}: writer is not open`);
+    try {
+      return await Promise.race([connection.channel(), this.#closedWhileDown.promise]);
+    } catch (error) {
+      throw toSinetError(
+        error,
+        `${this.context.service}: cannot publish to "${this.context.topic}"`,
+      );
+    }
+  }
+
+  /**
+   * A publish the connection took down with it, unconfirmed, is sent again on the next one:
+   * the broker may then hold it twice, which AT_LEAST_ONCE allows, but never not at all.
+   */
+  async #publishUntilConfirmed(content: Buffer, properties: Options.Publish, id: string) {
+    for (;;) {
+      const channel = (await this.#channel()) as ConfirmChannel;
+      if ((await this.#publishConfirmed(channel, content, properties, id)) === 'confirmed') return;
+      if (this.#closeRequested) {
+        throw new ConnectionError(
+          `${this.context.service}: publish to "${this.context.topic}": the connection was lost while the writer was closing, before the broker confirmed`,
+        );
+      }
+    }
   }
 
   #publishConfirmed(
@@ -101,26 +128,25 @@ export class Amqp091Writer implements PluginWriter {
     content: Buffer,
     properties: Options.Publish,
     id: string,
-  ): Promise<void> {
+  ): Promise<'confirmed' | 'connection lost'> {
     const what = `${this.context.service}: publish to "${this.context.topic}"`;
     return new Promise((resolve, reject) => {
-      const fail = (error: Error) => {
-        this.#failed++;
-        reject(error);
-      };
       channel.publish(this.#topology.exchange, this.context.topic, content, properties, (err) => {
         const returned = this.#returned.delete(id);
         if (returned) {
           const route = `exchange "${this.#topology.exchange}", routing key "${this.context.topic}"`;
-          fail(new PublishError(`${what}: unroutable (mandatory): no queue bound for ${route}`));
+          reject(new PublishError(`${what}: unroutable (mandatory): no queue bound for ${route}`));
         } else if (err) {
-          // amqplib reports only "channel closed"; the server's reason arrives just before.
+          // amqplib reports only "channel closed"; a server's reason arrives just before.
           setImmediate(() => {
-            const cause = this.#connection?.lastChannelError ?? err;
-            fail(toSinetError(cause, `${what} failed`, PublishError));
+            const serverError = this.#connection?.channelError(channel);
+            if (serverError) reject(toSinetError(serverError, `${what} failed`, PublishError));
+            else if (/nack/.test(err.message))
+              reject(new PublishError(`${what}: nacked by the broker`, { cause: err }));
+            else resolve('connection lost');
           });
         } else {
-          resolve();
+          resolve('confirmed');
         }
       });
     });
@@ -138,10 +164,22 @@ export class Amqp091Writer implements PluginWriter {
 
   async close(): Promise<void> {
     const connection = this.#connection;
-    this.#connection = undefined;
-    if (!connection) return;
+    if (!connection || this.#closeRequested) return;
+    this.#closeRequested = true;
+    // Publishes confirm on a live connection; waiting for one that is down could take forever.
+    if (!connection.ready) this.#abandonWaiting();
     await Promise.allSettled(this.#inFlight);
+    this.#abandonWaiting();
+    this.#connection = undefined;
     await connection.close();
+  }
+
+  #abandonWaiting(): void {
+    this.#closedWhileDown.reject(
+      new ConnectionError(
+        `${this.context.service}: the writer closed while the connection was down`,
+      ),
+    );
   }
 
   metrics(): unknown {
@@ -152,4 +190,14 @@ export class Amqp091Writer implements PluginWriter {
     this.#published = 0;
     this.#failed = 0;
   }
+}
+
+/** A promise to race against, rejected on demand (and never reported as unhandled). */
+function rejectable(): { promise: Promise<never>; reject: (error: Error) => void } {
+  let reject: (error: Error) => void = () => {};
+  const promise = new Promise<never>((_, fail) => {
+    reject = fail;
+  });
+  promise.catch(() => {});
+  return { promise, reject };
 }
