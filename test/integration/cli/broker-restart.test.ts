@@ -1,19 +1,10 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { unusedPort } from '../../support/net.js';
 import { cli } from './processes.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the tutorial: stopping the broker mid-run', () => {
   it('keeps running while the broker is down, and new lines flow again after it restarts', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const startBroker = async () => {
       const broker = cli(['broker', '--port', String(port), '--ws-port', '0']);
       await broker.waitFor(/listening/);

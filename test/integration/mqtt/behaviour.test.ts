@@ -1,8 +1,7 @@
-import { once } from 'node:events';
-import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, InvalidArgumentError, type Logger } from '../../../src/index.js';
 import { plugin } from '../../../src/plugins/mqtt/index.js';
+import { unusedPort } from '../../support/net.js';
 import { collect, newTopic, reader, roundTrip, type Service, writer } from './clients.js';
 import { PORTS, requireMosquitto } from './mosquitto.js';
 import { startProxy, type TestProxy } from './proxy.js';
@@ -16,15 +15,6 @@ const mosquitto = (typeSpec: Record<string, unknown> = {}, extra: Service = {}):
   ...extra,
 });
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
   return { warnings, warn: (message) => warnings.push(message) };
@@ -32,20 +22,20 @@ function recordingLogger(): Logger & { warnings: string[] } {
 
 describe('mqtt connecting', () => {
   it('a refused connection rejects open() with ConnectionError naming the broker', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const open = writer({ type: 'mqtt', brokers: `127.0.0.1:${port}` }, { topic: 't' }).open();
     await expect(open).rejects.toThrow(ConnectionError);
     await expect(open).rejects.toThrow(`127.0.0.1:${port}`);
   });
 
   it('fails over to the next broker of the list', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const service = { type: 'mqtt', brokers: [`127.0.0.1:${port}`, `127.0.0.1:${PORTS.tcp}`] };
     expect(await roundTrip(service)).toEqual(['hello']);
   });
 
   it('names every broker when none accepts', async () => {
-    const ports = [await closedPort(), await closedPort()];
+    const ports = [await unusedPort(), await unusedPort()];
     const open = writer(
       { type: 'mqtt', brokers: ports.map((p) => `127.0.0.1:${p}`) },
       { topic: 't' },

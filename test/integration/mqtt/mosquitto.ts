@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { isListening } from '../../support/net.js';
 
 /** Where scripts/mosquitto/setup.sh puts its files (and the certificates it generates). */
 export const MOSQUITTO_DIR = join(
@@ -24,21 +24,10 @@ export const PORTS = {
 /** The test-only account setup.sh creates; `denied/#` is off limits to it. */
 export const USER = { username: 'sinetstream', password: 'sinetstream-test' };
 
-function reachable(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
-
 /** Fails (never skips) when the Mosquitto of setup.sh is not there. */
 export async function requireMosquitto(): Promise<void> {
   const missing: number[] = [];
-  for (const port of Object.values(PORTS)) if (!(await reachable(port))) missing.push(port);
+  for (const port of Object.values(PORTS)) if (!(await isListening(port))) missing.push(port);
   if (missing.length > 0 || !existsSync(CERTS.clientKey)) {
     throw new Error(
       `Mosquitto is not running on 127.0.0.1 (ports ${missing.join(', ') || 'ok'}; certificates in ${MOSQUITTO_DIR}): run scripts/mosquitto/setup.sh first`,

@@ -6,11 +6,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageReader, MessageWriter } from '../../../src/index.js';
+import { isListening, unusedPort } from '../../support/net.js';
 import { newTopic, reader, type Service, writer } from './clients.js';
 
 class PrivateMosquitto {
@@ -36,7 +36,7 @@ class PrivateMosquitto {
     this.#process = spawn('mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], {
       stdio: 'ignore',
     });
-    while (!(await accepts(this.port))) await sleep(50);
+    while (!(await isListening(this.port))) await sleep(50);
   }
 
   /** SIGTERM: Mosquitto writes its persistence file on the way out, as on a service restart. */
@@ -55,26 +55,7 @@ class PrivateMosquitto {
   }
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let broker: PrivateMosquitto;
 
@@ -87,7 +68,7 @@ beforeAll(async () => {
       throw new Error('mosquitto is not installed: run scripts/mosquitto/setup.sh first');
     }
   }
-  broker = new PrivateMosquitto(await freePort());
+  broker = new PrivateMosquitto(await unusedPort());
   await broker.start();
 });
 afterAll(() => broker?.remove());
