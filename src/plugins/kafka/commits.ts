@@ -14,13 +14,14 @@ interface Position {
  */
 export class Commits {
   readonly #pending = new Map<string, Position>();
-  readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  /** The reader's consumer of the moment: it replaces it after losing the cluster. */
+  readonly #consumer: () => Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
   readonly #logger: Logger;
   readonly #timer: NodeJS.Timeout;
   #inflight: Promise<void> = Promise.resolve();
 
   constructor(
-    consumer: Consumer<Buffer, Buffer, Buffer, Buffer>,
+    consumer: () => Consumer<Buffer, Buffer, Buffer, Buffer> | undefined,
     intervalMs: number,
     logger: Logger,
   ) {
@@ -40,11 +41,13 @@ export class Commits {
   }
 
   flush(): Promise<void> {
-    if (this.#pending.size === 0) return this.#inflight;
+    const consumer = this.#consumer();
+    // Without a consumer (reconnecting) the positions wait for the next flush.
+    if (this.#pending.size === 0 || !consumer) return this.#inflight;
     const offsets = [...this.#pending.values()].map((p) => ({ ...p, leaderEpoch: -1 }));
     this.#pending.clear();
     this.#inflight = this.#inflight
-      .then(() => this.#consumer.commit({ offsets }))
+      .then(() => consumer.commit({ offsets }))
       .catch((error) => {
         // A commit refused during a rebalance is normal; the next owner re-reads from the
         // last committed position, which is what at-least-once allows.

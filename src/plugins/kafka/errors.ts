@@ -13,6 +13,7 @@ interface ClientError {
   message?: unknown;
   errors?: unknown;
   cause?: unknown;
+  canRetry?: unknown;
 }
 
 /** Every error in the client's error tree (MultipleErrors nest the per-broker causes). */
@@ -68,4 +69,21 @@ function deepestMessage(error: unknown): string {
     if (typeof e.message === 'string' && e.message !== '') message = e.message;
   }
   return message;
+}
+
+/**
+ * Whether a failure may pass by itself, so the operation is worth trying again: a connection
+ * that broke, was refused or timed out (a broker restarting), or an error the broker marks
+ * retriable (no leader during an election, not enough in-sync replicas, coordinator moving).
+ * Refused credentials or ACLs, bad data and a closed client are final.
+ */
+export function transient(error: unknown): boolean {
+  let passing = false;
+  for (const e of walk(error)) {
+    // The client's TimeoutError says canRetry: false, but a broker that stopped answering is
+    // what a failover looks like from here.
+    if (e.code === 'PLT_KFK_NETWORK' || e.canRetry === true) passing = true;
+    else if (e.canRetry === false) return false;
+  }
+  return passing;
 }

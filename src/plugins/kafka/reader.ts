@@ -12,16 +12,26 @@ import { MessageQueue } from '../../spi/message-queue.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Commits } from './commits.js';
 import { connectionOptions } from './connection.js';
-import { translate } from './errors.js';
+import { transient, translate } from './errors.js';
+import { closeConsumer, guardMissingBroker } from './failover.js';
 import { bool, choice, type KafkaParams, num, readParams, str } from './params.js';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+type AnyConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 
 /** Messages buffered ahead of the user before fetching pauses. */
 const HIGH_WATER_MARK = 1000;
 /** kafka-python's auto_commit_interval_ms default (AT_LEAST_ONCE), and upstream's AT_MOST_ONCE choice. */
 const COMMIT_INTERVAL_MS = { AT_MOST_ONCE: 101, AT_LEAST_ONCE: 5000, EXACTLY_ONCE: 5000 } as const;
+
+/** How long a reader whose connection broke keeps reconnecting before its receive fails with
+ * ConnectionError: long enough for a broker restart or a leader election. */
+const RECONNECT_MS = 60_000;
+/** The longest pause between two reconnection attempts. */
+const RECONNECT_DELAY_MAX_MS = 2_000;
+/** kafka-python's session_timeout_ms default. */
+const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
 const OFFSET_RESETS = ['earliest', 'latest', 'none', 'smallest', 'largest'] as const;
 const ISOLATION_LEVELS = ['read_uncommitted', 'read_committed'] as const;
@@ -43,9 +53,19 @@ export class KafkaReader implements PluginReader {
     onHigh: () => this.#stream?.pause(),
     onLow: () => this.#stream?.resume(),
   });
-  #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #consumer: AnyConsumer | undefined;
   #stream: Stream | undefined;
   #commits: Commits | undefined;
+  /** Per `topic:partition`, the offset after the last message queued: a restarted stream
+   * resumes there (without a group) or skips what is below it (in a group). */
+  readonly #positions = new Map<string, bigint>();
+  /** Per `topic:partition`, where the stream started (a reader without a group). */
+  readonly #starts = new Map<string, bigint>();
+  /** Set once `open` has succeeded; failures before that are open's to report. */
+  #live = false;
+  /** Counts seeks and close, so a reconnection that they overtook stops. */
+  #epoch = 0;
+  #reconnecting: Promise<void> | undefined;
   #received = 0;
 
   constructor(context: ReaderContext) {
@@ -55,13 +75,14 @@ export class KafkaReader implements PluginReader {
   }
 
   async open(options: CallOptions = {}): Promise<void> {
-    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>(await this.#consumerOptions());
+    const consumer = await this.#newConsumer();
     this.#consumer = consumer;
     try {
       await this.#start({ mode: 'committed' }, options.signal);
     } catch (error) {
       this.#consumer = undefined;
-      await forceClose(consumer).catch(() => undefined);
+      await this.#stopStream();
+      await closeConsumer(consumer).catch(() => undefined);
       throw translate(
         error,
         `kafka reader for topics "${this.#context.topics.join(',')}"`,
@@ -73,8 +94,22 @@ export class KafkaReader implements PluginReader {
     if (commit) {
       const interval =
         num(p, 'auto_commit_interval_ms') ?? COMMIT_INTERVAL_MS[this.#context.consistency];
-      this.#commits = new Commits(consumer, interval, this.#context.logger);
+      this.#commits = new Commits(() => this.#consumer, interval, this.#context.logger);
     }
+    this.#live = true;
+  }
+
+  async #newConsumer(): Promise<AnyConsumer> {
+    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>(await this.#consumerOptions());
+    guardMissingBroker(consumer);
+    // Emitted when rejoining the group fails; with no listener it would end the process.
+    consumer.on('error', (error: unknown) => this.#lost(consumer, error));
+    // The client keeps heartbeating to a coordinator that is gone (see failover.ts): only a
+    // new consumer looks the coordinator up again.
+    consumer.on('consumer:heartbeat:error', (event: { error?: unknown } | undefined) =>
+      this.#lost(consumer, event?.error),
+    );
+    return consumer;
   }
 
   async #consumerOptions(): Promise<ConsumerOptions<Buffer, Buffer, Buffer, Buffer>> {
@@ -89,7 +124,9 @@ export class KafkaReader implements PluginReader {
       groupId: this.#groupId ?? `sinetstream-${this.#context.clientId}-${randomUUID()}`,
       autocreateTopics: bool(p, 'allow_auto_create_topics') ?? true,
       isolationLevel: isolation === 'read_committed' ? 1 : 0,
-      ...defined('sessionTimeout', num(p, 'session_timeout_ms')),
+      // kafka-python's default, not the client's 60 s: a member whose coordinator died
+      // cannot leave the group, and the group waits this long for it before rebalancing.
+      sessionTimeout: num(p, 'session_timeout_ms') ?? DEFAULT_SESSION_TIMEOUT_MS,
       ...defined('heartbeatInterval', num(p, 'heartbeat_interval_ms')),
       ...defined('rebalanceTimeout', num(p, 'max_poll_interval_ms')),
       ...defined('minBytes', num(p, 'fetch_min_bytes')),
@@ -118,25 +155,129 @@ export class KafkaReader implements PluginReader {
     });
     this.#stream = stream;
     await new Promise<void>((resolve, reject) => {
-      const fail = (error: unknown) => {
+      const done = () => {
         signal?.removeEventListener('abort', abort);
+        stream.off('error', fail);
+        stream.off('close', closed);
+      };
+      const fail = (error: unknown) => {
+        done();
         reject(error);
       };
       const abort = () => fail(signal?.reason);
+      const closed = () => fail(new NotOpenError('kafka reader closed while starting'));
       signal?.addEventListener('abort', abort, { once: true });
       stream.once('error', fail);
+      stream.once('close', closed);
       stream.once('offsets', () => {
-        signal?.removeEventListener('abort', abort);
-        stream.off('error', fail);
+        done();
         resolve();
       });
     });
+    for (const [key, offset] of stream.offsetsToFetch)
+      if (!this.#starts.has(key)) this.#starts.set(key, offset);
     stream.on('data', (message: KafkaMessage) => {
-      if (this.#owns(message)) this.#queue.push(this.#toReceived(message));
+      if (!this.#owns(message)) return;
+      const key = `${message.topic}:${message.partition}`;
+      const position = this.#positions.get(key);
+      // Already queued before the stream restarted (it restarts from the group's committed
+      // position, which may be behind).
+      if (position !== undefined && message.offset < position) return;
+      this.#positions.set(key, message.offset + 1n);
+      this.#queue.push(this.#toReceived(message));
     });
-    stream.on('error', (error: unknown) =>
-      this.#queue.fail(translate(error, 'kafka reader', ConnectionError)),
-    );
+    stream.on('error', (error: unknown) => this.#lost(consumer, error, stream));
+    if (this.#queue.size >= HIGH_WATER_MARK) stream.pause();
+  }
+
+  /**
+   * The client gives up at the first failure that outlasts its own retries (3, a second
+   * apart): its fetch stream ends, or its heartbeats fail. When one broker of a cluster dies
+   * that is always the case, for its partitions get a new leader only once KRaft fences it
+   * (broker.session.timeout.ms, 9 s by default), and a single broker takes as long to restart.
+   * Before this, the reader then failed for good with ConnectionError (or the process died,
+   * see failover.ts), although the cluster was fine, or back, seconds later. Now, for a
+   * failure that may pass, the reader replaces its consumer and stream and resumes where it
+   * was, until that works or RECONNECT_MS have passed; messages already queued stay queued.
+   */
+  #lost(consumer: AnyConsumer, error: unknown, stream?: Stream): void {
+    if (!this.#live || consumer !== this.#consumer || this.#reconnecting || this.#queue.closed)
+      return;
+    if (stream && stream !== this.#stream) return;
+    if (!transient(error)) {
+      this.#queue.fail(translate(error, 'kafka reader', ConnectionError));
+      return;
+    }
+    this.#context.logger.debug?.(`kafka reader: ${String(error)}; reconnecting`);
+    this.#reconnecting = this.#reconnect(error).finally(() => {
+      this.#reconnecting = undefined;
+    });
+  }
+
+  async #reconnect(first: unknown): Promise<void> {
+    const epoch = this.#epoch;
+    const deadline = Date.now() + RECONNECT_MS;
+    let last = first;
+    let memberId: string | null = null;
+    for (let attempt = 1; ; attempt++) {
+      memberId = (await this.#dropConsumer({ stay: true })) ?? memberId;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(250 * 2 ** attempt, RECONNECT_DELAY_MAX_MS)),
+      );
+      if (epoch !== this.#epoch) return;
+      try {
+        const consumer = await this.#newConsumer();
+        if (epoch !== this.#epoch) {
+          await closeConsumer(consumer).catch(() => undefined);
+          return;
+        }
+        // Back in the group as the member it was: the group then has no member that is gone
+        // to wait for (up to the session timeout) before it rebalances.
+        if (this.#groupId !== undefined) consumer.memberId = memberId;
+        this.#consumer = consumer;
+        await this.#start(this.#resumePoint());
+        return;
+      } catch (error) {
+        if (epoch !== this.#epoch) return;
+        last = error;
+        if (!transient(error) || Date.now() > deadline) break;
+      }
+    }
+    await this.#dropConsumer();
+    this.#queue.fail(translate(last, 'kafka reader', ConnectionError));
+  }
+
+  /** Closes the consumer; with `stay`, without leaving its group (a new consumer takes its
+   * place as the same member), and returns its member id. */
+  async #dropConsumer(options: { stay?: boolean } = {}): Promise<string | null> {
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    await this.#stopStream();
+    if (!consumer) return null;
+    const memberId = consumer.memberId;
+    // Without a member id the client closes without a LeaveGroup.
+    if (options.stay) consumer.memberId = null;
+    await closeConsumer(consumer).catch((error: unknown) => {
+      this.#context.logger.debug?.(`kafka reader close: ${String(error)}`);
+    });
+    return memberId;
+  }
+
+  /** In a group, the group's committed position (what the application has finished; the
+   * rest is read again and skipped up to `#positions`), so rebalances keep working; alone,
+   * exactly where this reader was. */
+  #resumePoint(): StartAt {
+    if (this.#groupId !== undefined) return { mode: 'committed' };
+    const offsets = new Map(this.#starts);
+    for (const [key, offset] of this.#positions) offsets.set(key, offset);
+    if (offsets.size === 0) return { mode: 'committed' };
+    return {
+      mode: 'manual',
+      offsets: [...offsets].map(([key, offset]) => {
+        const at = key.lastIndexOf(':');
+        return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset };
+      }),
+    };
   }
 
   /**
@@ -188,6 +329,7 @@ export class KafkaReader implements PluginReader {
 
   /** The client has no seek: restart the stream from explicit offsets for every partition. */
   async #seek(timestamp: bigint): Promise<void> {
+    await this.#reconnecting;
     const consumer = this.#requireOpen();
     const what = `kafka seek on topics "${this.#context.topics.join(',')}"`;
     try {
@@ -200,6 +342,8 @@ export class KafkaReader implements PluginReader {
       }
       await this.#stopStream();
       this.#queue.clear();
+      this.#positions.clear();
+      this.#starts.clear();
       await this.#start({ mode: 'manual', offsets });
     } catch (error) {
       throw translate(error, what, ConnectionError);
@@ -218,19 +362,16 @@ export class KafkaReader implements PluginReader {
   }
 
   async close(): Promise<void> {
-    const consumer = this.#consumer;
+    // A reconnection under way stops at its next step.
+    this.#epoch++;
+    this.#live = false;
     this.#queue.close();
-    if (!consumer) return;
-    this.#consumer = undefined;
     await this.#commits?.close();
     this.#commits = undefined;
-    await this.#stopStream();
-    await forceClose(consumer).catch((error: unknown) => {
-      this.#context.logger.debug?.(`kafka reader close: ${String(error)}`);
-    });
+    await this.#dropConsumer();
   }
 
-  #requireOpen(): Consumer<Buffer, Buffer, Buffer, Buffer> {
+  #requireOpen(): AnyConsumer {
     if (!this.#consumer)
       throw new NotOpenError(`kafka reader for "${this.#context.topics.join(',')}" is not open`);
     return this.#consumer;
@@ -251,11 +392,4 @@ export class KafkaReader implements PluginReader {
   resetMetrics(): void {
     this.#received = 0;
   }
-}
-
-/** Closes without waiting for in-flight fetches (the client's `close(true)` has only a callback form in its types). */
-function forceClose(consumer: Consumer<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
-  return new Promise((resolve, reject) =>
-    consumer.close(true, (error) => (error ? reject(error) : resolve())),
-  );
 }

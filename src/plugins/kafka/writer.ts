@@ -7,7 +7,8 @@ import {
 import { ConnectionError, InvalidArgumentError, NotOpenError, PublishError } from '../../errors.js';
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { connectionOptions } from './connection.js';
-import { translate } from './errors.js';
+import { transient, translate } from './errors.js';
+import { guardMissingBroker } from './failover.js';
 import { bool, choice, type KafkaParams, num, readParams, warnOnce } from './params.js';
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -15,6 +16,20 @@ const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const DEFAULT_BATCH_BYTES = 16_384;
 /** kafka-python's max_in_flight_requests_per_connection default. */
 const DEFAULT_INFLIGHT = 5;
+/** @platformatic/kafka's default number of retries of one request. */
+const CLIENT_RETRIES = 3;
+/** How long a batch is sent again while the cluster answers but cannot take it: the Java
+ * producer's delivery.timeout.ms default. */
+const DELIVERY_TIMEOUT_MS = 120_000;
+/** How often the cluster is asked whether the partition has a new leader, unless
+ * `retry_backoff_ms` says otherwise. */
+const DEFAULT_RESEND_DELAY_MS = 500;
+/** How long a failed batch waits for a new leader before it is sent again anyway (an error
+ * no election cures, such as too few in-sync replicas): longer than KRaft takes to fence a
+ * dead broker (broker.session.timeout.ms, 9 s by default) and elect another leader. */
+const LEADER_WAIT_MS = 12_000;
+
+type Metadata = Awaited<ReturnType<Producer['metadata']>>;
 
 interface Pending {
   message: MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
@@ -28,11 +43,20 @@ interface Delivery {
   idempotent: boolean;
 }
 
-/** As upstream: AT_MOST_ONCE sends without acks, AT_LEAST_ONCE waits for the leader, and
- * EXACTLY_ONCE (as the Java SINETStream) uses the idempotent producer with acks from all
- * in-sync replicas. `acks` and `enable_idempotence` given by the user win. */
+/**
+ * AT_MOST_ONCE sends without acks; AT_LEAST_ONCE and EXACTLY_ONCE (the latter with the
+ * idempotent producer, as the Java SINETStream) wait for all in-sync replicas. `acks` and
+ * `enable_idempotence` given by the user win.
+ *
+ * Upstream's AT_LEAST_ONCE waits for the leader only (acks=1). On a cluster that loses
+ * messages whose publish resolved: in the failover test (test/integration/kafka/
+ * failover.test.ts), which kills the partition leader mid-stream, the follower elected in its
+ * place lacked the last 1 to 4 messages the dead leader had acknowledged, in 3 runs of 4. With
+ * acks=all a resolved publish is on every in-sync replica (at least min.insync.replicas), so
+ * it outlives the leader; on a single broker the two are the same.
+ */
 function delivery(context: WriterContext, params: KafkaParams): Delivery {
-  const byConsistency = { AT_MOST_ONCE: 0, AT_LEAST_ONCE: 1, EXACTLY_ONCE: -1 }[
+  const byConsistency = { AT_MOST_ONCE: 0, AT_LEAST_ONCE: -1, EXACTLY_ONCE: -1 }[
     context.consistency
   ];
   const idempotent = bool(params, 'enable_idempotence') ?? context.consistency === 'EXACTLY_ONCE';
@@ -79,6 +103,8 @@ export class KafkaWriter implements PluginWriter {
   #inflight = 0;
   #idle: (() => void)[] = [];
   #lingerTimer: NodeJS.Timeout | undefined;
+  /** Batches being sent again after a failure; nothing new goes out meanwhile. */
+  #resending = 0;
   #closing = false;
   #sent = 0;
   #failed = 0;
@@ -98,15 +124,20 @@ export class KafkaWriter implements PluginWriter {
   async open(): Promise<void> {
     this.#closing = false;
     const connection = await connectionOptions(this.#context, this.#params);
-    const retries = num(this.#params, 'retries');
+    // The client's own default (3), given even to the idempotent producer, which the client
+    // would otherwise retry without end, each time to the leader the first try went to: at
+    // EXACTLY_ONCE a publish, and close() waiting for it, hung for as long as that broker was
+    // down (the failover test). Retrying on, with fresh metadata, is #sendAgain's part.
+    const retries = num(this.#params, 'retries') ?? CLIENT_RETRIES;
     const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
       ...connection,
       acks: this.#delivery.acks,
       idempotent: this.#delivery.idempotent,
       compression: this.#compression,
       autocreateTopics: true,
-      ...(retries !== undefined ? { retries } : {}),
+      retries,
     });
+    guardMissingBroker(producer);
     try {
       // Fails now, not at the first publish, when the broker is unreachable, refuses the
       // credentials or the topic; and creates the topic where the broker allows it.
@@ -152,7 +183,9 @@ export class KafkaWriter implements PluginWriter {
   }
 
   #sendQueued(): void {
-    while (this.#inflight < this.#maxInflight && this.#queue.length > 0) {
+    // While a batch waits for a new leader, later publishes queue behind it rather than
+    // overtake it (and fail the same way).
+    while (this.#inflight < this.#maxInflight && this.#queue.length > 0 && this.#resending === 0) {
       this.#inflight++;
       void this.#send(this.#takeBatch()).finally(() => {
         this.#inflight--;
@@ -163,11 +196,26 @@ export class KafkaWriter implements PluginWriter {
   }
 
   async #send(batch: Pending[]): Promise<void> {
+    const started = Date.now();
+    let resending = false;
     try {
-      const producer = this.#producer;
-      if (!producer)
-        throw new NotOpenError(`kafka writer for "${this.#context.topic}" closed before sending`);
-      await producer.send({ messages: batch.map((p) => p.message) });
+      for (;;) {
+        const producer = this.#producer;
+        if (!producer)
+          throw new NotOpenError(`kafka writer for "${this.#context.topic}" closed before sending`);
+        let leaders: string | undefined;
+        try {
+          leaders = this.#leaders(await producer.metadata({ topics: [this.#context.topic] }));
+          // Per send: the client takes `acks` from the send options only (a send without
+          // them waits for the leader alone, whatever the producer was created with).
+          await producer.send({ messages: batch.map((p) => p.message), acks: this.#delivery.acks });
+          break;
+        } catch (error) {
+          if (!(await this.#sendAgain(producer, error, started, leaders))) throw error;
+          if (!resending) this.#resending++;
+          resending = true;
+        }
+      }
       this.#sent += batch.length;
       for (const p of batch) p.resolve();
     } catch (error) {
@@ -178,7 +226,55 @@ export class KafkaWriter implements PluginWriter {
         PublishError,
       );
       for (const p of batch) p.reject(failure);
+    } finally {
+      if (resending) this.#resending--;
     }
+  }
+
+  /**
+   * Whether a failed batch is worth sending again, once it is. When the partition leader
+   * dies, the cluster takes seconds to elect another (KRaft fences a silent broker after
+   * broker.session.timeout.ms, 9 s by default), while the client's own retries (3, a second
+   * apart) keep going to the dead node and give up sooner: without this, every publish made
+   * during a failover failed although the cluster was fine. So while some broker still
+   * answers a metadata request, a batch that failed for a passing reason is sent again, as
+   * soon as the metadata names another leader than the failed send used (or after
+   * LEADER_WAIT_MS), for up to DELIVERY_TIMEOUT_MS in all; when no broker answers it fails
+   * now, with ConnectionError. A batch whose ack was lost may so be written twice (which
+   * AT_LEAST_ONCE allows), never lost; acks=0 (AT_MOST_ONCE) is never sent again.
+   */
+  async #sendAgain(
+    producer: Producer<Buffer, Buffer, Buffer, Buffer>,
+    error: unknown,
+    started: number,
+    leaders: string | undefined,
+  ): Promise<boolean> {
+    if (this.#delivery.acks === 0 || !transient(error)) return false;
+    const delay = num(this.#params, 'retry_backoff_ms') ?? DEFAULT_RESEND_DELAY_MS;
+    const waitUntil = Date.now() + LEADER_WAIT_MS;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.#producer !== producer || Date.now() - started > DELIVERY_TIMEOUT_MS) return false;
+      let metadata: Metadata;
+      try {
+        metadata = await producer.metadata({ topics: [this.#context.topic], forceUpdate: true });
+      } catch {
+        return false;
+      }
+      if (this.#leaders(metadata) !== leaders || Date.now() > waitUntil) break;
+    }
+    this.#context.logger.debug?.(
+      `kafka publish to "${this.#context.topic}" failed (${String(error)}); sending again`,
+    );
+    return true;
+  }
+
+  /** The leaders of the topic's partitions, as one comparable string. */
+  #leaders(metadata: Metadata): string | undefined {
+    return metadata.topics
+      .get(this.#context.topic)
+      ?.partitions.map((p) => p.leader)
+      .join(',');
   }
 
   /** The oldest queued messages, up to `batch_size` bytes (at least one message). */
