@@ -179,19 +179,14 @@ describe('kafka on a 3-node cluster: failover', () => {
 });
 
 /** How open and publish failed while every node was down (recorded by the restart case). */
-interface Outcome {
-  error: unknown;
-  ms: number;
-}
-let outage: { publish: Outcome; openWriter: Outcome; openReader: Outcome } | undefined;
+let outage: { publish: unknown; openWriter: unknown; openReader: unknown } | undefined;
 
-async function outcome(what: Promise<unknown>): Promise<Outcome> {
-  const started = Date.now();
-  const error = await what.then(
+/** The error `what` rejected with; undefined if it resolved. */
+function outcome(what: Promise<unknown>): Promise<unknown> {
+  return what.then(
     () => undefined,
-    (e: unknown) => e,
+    (error: unknown) => error,
   );
-  return { error, ms: Date.now() - started };
 }
 
 /**
@@ -237,18 +232,14 @@ runConformanceSuite({
 });
 
 describe('kafka on a 3-node cluster: all nodes down', () => {
-  it('fails publish and open with ConnectionError within the client timeout, not hanging', () => {
+  it('fails publish and open with ConnectionError, not hanging', () => {
     // Recorded during the conformance restart case above, while every node was down.
     expect(outage, 'the conformance restart case did not run').toBeDefined();
     if (!outage) return;
     const { publish, openWriter, openReader } = outage;
-    console.log(
-      `all down: publish failed after ${publish.ms} ms, writer open after ${openWriter.ms} ms, ` +
-        `reader open after ${openReader.ms} ms`,
-    );
-    for (const { error, ms } of [publish, openWriter, openReader]) {
+    // A hang would never get here: the restart case would time out instead.
+    for (const error of [publish, openWriter, openReader]) {
       expect(error).toBeInstanceOf(ConnectionError);
-      expect(ms).toBeLessThan(15_000);
     }
   });
 });
