@@ -105,6 +105,8 @@ export class KafkaWriter implements PluginWriter {
   #lingerTimer: NodeJS.Timeout | undefined;
   /** Batches being sent again after a failure; nothing new goes out meanwhile. */
   #resending = 0;
+  /** The partition leaders as last seen: a failed send waits until they change. */
+  #knownLeaders: string | undefined;
   #closing = false;
   #sent = 0;
   #failed = 0;
@@ -141,7 +143,11 @@ export class KafkaWriter implements PluginWriter {
     try {
       // Fails now, not at the first publish, when the broker is unreachable, refuses the
       // credentials or the topic; and creates the topic where the broker allows it.
-      await producer.metadata({ topics: [this.#context.topic], autocreateTopics: true });
+      const metadata = await producer.metadata({
+        topics: [this.#context.topic],
+        autocreateTopics: true,
+      });
+      this.#knownLeaders = this.#leaders(metadata);
     } catch (error) {
       await producer.close().catch(() => undefined);
       throw translate(error, `kafka writer for topic "${this.#context.topic}"`, ConnectionError);
@@ -203,9 +209,8 @@ export class KafkaWriter implements PluginWriter {
         const producer = this.#producer;
         if (!producer)
           throw new NotOpenError(`kafka writer for "${this.#context.topic}" closed before sending`);
-        let leaders: string | undefined;
+        const leaders = this.#knownLeaders;
         try {
-          leaders = this.#leaders(await producer.metadata({ topics: [this.#context.topic] }));
           // Per send: the client takes `acks` from the send options only (a send without
           // them waits for the leader alone, whatever the producer was created with).
           await producer.send({ messages: batch.map((p) => p.message), acks: this.#delivery.acks });
@@ -247,7 +252,7 @@ export class KafkaWriter implements PluginWriter {
     producer: Producer<Buffer, Buffer, Buffer, Buffer>,
     error: unknown,
     started: number,
-    leaders: string | undefined,
+    failedLeaders: string | undefined,
   ): Promise<boolean> {
     if (this.#delivery.acks === 0 || !transient(error)) return false;
     const delay = num(this.#params, 'retry_backoff_ms') ?? DEFAULT_RESEND_DELAY_MS;
@@ -261,7 +266,9 @@ export class KafkaWriter implements PluginWriter {
       } catch {
         return false;
       }
-      if (this.#leaders(metadata) !== leaders || Date.now() > waitUntil) break;
+      const leaders = this.#leaders(metadata);
+      this.#knownLeaders = leaders;
+      if (leaders !== failedLeaders || Date.now() > waitUntil) break;
     }
     this.#context.logger.debug?.(
       `kafka publish to "${this.#context.topic}" failed (${String(error)}); sending again`,
