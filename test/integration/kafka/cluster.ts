@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Admin, FindCoordinatorKeyTypes } from '@platformatic/kafka';
+import { isListeningAt } from '../../support/net.js';
 
 /** What scripts/kafka-cluster/setup.sh starts: node n (1..3) listens on 19092 + 100*(n-1). */
 export const NODES = [1, 2, 3] as const;
@@ -14,23 +14,9 @@ const repo = resolve(import.meta.dirname, '../../..');
 const brokersDir = process.env.SINETSTREAM_BROKERS_DIR ?? resolve(repo, '.brokers');
 const SETUP = resolve(repo, 'scripts/kafka-cluster/setup.sh');
 
-function listening(hostPort: string, ms = 2000): Promise<boolean> {
-  const [host, port] = hostPort.split(':') as [string, string];
-  return new Promise<boolean>((done) => {
-    const socket = connect({ host, port: Number(port), timeout: ms });
-    const end = (up: boolean) => {
-      socket.destroy();
-      done(up);
-    };
-    socket.once('connect', () => end(true));
-    socket.once('error', () => end(false));
-    socket.once('timeout', () => end(false));
-  });
-}
-
 /** Fails (never skips) when a node of the cluster is not there, saying how to start it. */
 export async function requireCluster(): Promise<void> {
-  const states = await Promise.all(CLUSTER.map((a) => listening(a)));
+  const states = await Promise.all(CLUSTER.map(isListeningAt));
   const missing = CLUSTER.filter((_, i) => !states[i]);
   if (missing.length > 0) {
     throw new Error(

@@ -12,10 +12,10 @@
  * without them every case fails saying which to run.
  */
 import { rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Message, MessageReader, MessageWriter } from '../../../src/index.js';
+import { isListeningAt } from '../../support/net.js';
 import {
   BROKERS,
   type Broker,
@@ -39,20 +39,6 @@ const WAIT_MS = 20_000;
 const REPLY_MS = 45_000;
 /** Slack for "now" stamps: the writer's clock read vs ours around the publishes. */
 const CLOCK_SLACK_US = 2_000_000;
-
-function reachable(hostPort: string): Promise<boolean> {
-  const [host, port] = hostPort.split(':') as [string, string];
-  return new Promise((done) => {
-    const socket = connect({ host, port: Number(port), timeout: 3000 });
-    const end = (ok: boolean) => {
-      socket.destroy();
-      done(ok);
-    };
-    socket.once('connect', () => end(true));
-    socket.once('error', () => end(false));
-    socket.once('timeout', () => end(false));
-  });
-}
 
 async function createTopic(topic: string): Promise<void> {
   // One partition keeps the order; created up front so neither side's consumer has to
@@ -114,7 +100,7 @@ const tally: Record<Broker, { pythonToOurs: number; oursToPython: number }> = {
 beforeAll(async () => {
   shared = writeSharedConfig();
   for (const broker of Object.keys(BROKERS) as Broker[]) {
-    if (!(await reachable(BROKERS[broker]))) {
+    if (!(await isListeningAt(BROKERS[broker]))) {
       brokerMissing[broker] = new Error(
         `no ${broker} broker on ${BROKERS[broker]}: run ${SETUP_SCRIPT[broker]} first`,
       );
