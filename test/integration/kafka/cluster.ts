@@ -55,9 +55,21 @@ async function waitGone(pid: number, ms: number): Promise<void> {
   }
 }
 
+/** The node's pid; undefined when it is down. A node that answers without a pid here was
+ * started from another checkout, and stopping it from this one would silently do nothing. */
+async function controlledPid(node: number): Promise<number | undefined> {
+  const pid = await pidOf(node);
+  if (pid === undefined && (await isListeningAt(address(node)))) {
+    throw new Error(
+      `Kafka node ${node} (${address(node)}) runs, but not from ${brokersDir}: run scripts/stop-brokers.sh, then scripts/kafka-cluster/setup.sh from this checkout`,
+    );
+  }
+  return pid;
+}
+
 /** Crashes a node: SIGKILL, no controlled shutdown, no flush. */
 export async function killNode(node: number): Promise<void> {
-  const pid = await pidOf(node);
+  const pid = await controlledPid(node);
   if (pid === undefined) return;
   process.kill(pid, 'SIGKILL');
   await waitGone(pid, 10_000);
@@ -65,7 +77,7 @@ export async function killNode(node: number): Promise<void> {
 
 /** Stops a node as an operator would (SIGTERM: controlled shutdown, leadership moves away). */
 export async function stopNode(node: number): Promise<void> {
-  const pid = await pidOf(node);
+  const pid = await controlledPid(node);
   if (pid === undefined) return;
   process.kill(pid, 'SIGTERM');
   await waitGone(pid, 60_000);
