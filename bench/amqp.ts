@@ -24,6 +24,7 @@ import { loadavg } from 'node:os';
 import amqp, { type Options } from 'amqplib';
 import rhea, { type Connection, type Delivery, type EventContext } from 'rhea';
 import { createMessageEncoder, MessageWriter } from '../src/index.js';
+import { timedSlice } from './slice.js';
 
 const RABBITMQ = { host: '127.0.0.1', port: 5672 };
 const ARTEMIS = { host: '127.0.0.1', port: 5682 };
@@ -281,21 +282,6 @@ async function drain(connection: Connection, address: string, count = Infinity):
   return got;
 }
 
-/** Sends for about `ms` with `window` publishes in flight; returns messages sent and seconds. */
-async function slice(side: Side, window: number, ms: number) {
-  const start = performance.now();
-  const deadline = start + ms;
-  let sent = 0;
-  const worker = async () => {
-    while (sent < MAX_MESSAGES && performance.now() < deadline) {
-      sent++;
-      await side.send();
-    }
-  };
-  await Promise.all(Array.from({ length: window }, worker));
-  return { sent, seconds: (performance.now() - start) / 1000 };
-}
-
 /** Messages per second of both sides, alternating short slices so both see the same load. */
 async function compare(target: Target, queues: Queues, size: number, window: number) {
   const payload = new Uint8Array(size).fill(0x61);
@@ -314,7 +300,12 @@ async function compare(target: Target, queues: Queues, size: number, window: num
       // Who goes first alternates too, so neither always runs right after a drain.
       const order = round % 2 === 0 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const);
       for (const name of order) {
-        const { sent, seconds } = await slice(sides[name], window, SLICE_MS);
+        const { sent, seconds } = await timedSlice(
+          sides[name].send,
+          window,
+          SLICE_MS,
+          MAX_MESSAGES,
+        );
         totals[name].sent += sent;
         totals[name].seconds += seconds;
         await queues.empty(queue, sent);

@@ -27,6 +27,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ProduceAcks, Producer } from '@platformatic/kafka';
 import { MessageWriter } from '../src/index.js';
+import { timedSlice } from './slice.js';
 
 const BROKER = process.env.SINETSTREAM_KAFKA_BROKER ?? '127.0.0.1:9092';
 const REPO = resolve(import.meta.dirname, '..');
@@ -52,26 +53,11 @@ interface Side {
   close(): Promise<void>;
 }
 
-/** Sends for about `ms` with `window` publishes in flight. */
-async function slice(send: Send, payload: Uint8Array, window: number, ms: number) {
-  const start = performance.now();
-  const deadline = start + ms;
-  let sent = 0;
-  const worker = async () => {
-    while (sent < MAX_MESSAGES && performance.now() < deadline) {
-      sent++;
-      await send(payload);
-    }
-  };
-  await Promise.all(Array.from({ length: window }, worker));
-  return { sent, seconds: (performance.now() - start) / 1000 };
-}
-
 /** A side in this process; the warm-up also creates the topic, outside the timed slices. */
 async function nodeSide(send: Send, close: () => Promise<void>, size: number): Promise<Side> {
   const payload = new Uint8Array(size).fill(0x61);
   for (let i = 0; i < WARMUP; i++) await send(payload);
-  return { run: (window, ms) => slice(send, payload, window, ms), close };
+  return { run: (window, ms) => timedSlice(() => send(payload), window, ms, MAX_MESSAGES), close };
 }
 
 async function ours(topic: string, size: number): Promise<Side> {
