@@ -194,10 +194,9 @@ export class KafkaReader implements PluginReader {
    * The client gives up at the first failure that outlasts its own retries (3, a second
    * apart): its fetch stream ends, or its heartbeats fail. When one broker of a cluster dies
    * that is always the case, for its partitions get a new leader only once KRaft fences it
-   * (broker.session.timeout.ms, 9 s by default), and a single broker takes as long to restart.
-   * Before this, the reader then failed for good with ConnectionError (or the process died,
-   * see failover.ts), although the cluster was fine, or back, seconds later. Now, for a
-   * failure that may pass, the reader replaces its consumer and stream and resumes where it
+   * (broker.session.timeout.ms, 9 s by default), and a single broker takes as long to restart;
+   * failing for good then would end a reader the cluster serves again seconds later. So, for
+   * a failure that may pass, the reader replaces its consumer and stream and resumes where it
    * was, until that works or RECONNECT_MS have passed; messages already queued stay queued.
    */
   #lost(consumer: AnyConsumer, error: unknown, stream?: Stream): void {
