@@ -13,7 +13,6 @@ import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '
 import { Commits } from './commits.js';
 import { connectionOptions } from './connection.js';
 import { transient, translate } from './errors.js';
-import { closeConsumer, guardMissingBroker } from './failover.js';
 import { bool, choice, type KafkaParams, num, readParams, str } from './params.js';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -82,7 +81,7 @@ export class KafkaReader implements PluginReader {
     } catch (error) {
       this.#consumer = undefined;
       await this.#stopStream();
-      await closeConsumer(consumer).catch(() => undefined);
+      await consumer.close(true).catch(() => undefined);
       throw translate(
         error,
         `kafka reader for topics "${this.#context.topics.join(',')}"`,
@@ -101,14 +100,10 @@ export class KafkaReader implements PluginReader {
 
   async #newConsumer(): Promise<AnyConsumer> {
     const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>(await this.#consumerOptions());
-    guardMissingBroker(consumer);
-    // Emitted when rejoining the group fails; with no listener it would end the process.
-    consumer.on('error', (error: unknown) => this.#lost(consumer, error));
-    // The client keeps heartbeating to a coordinator that is gone (see failover.ts): only a
-    // new consumer looks the coordinator up again.
-    consumer.on('consumer:heartbeat:error', (event: { error?: unknown } | undefined) =>
-      this.#lost(consumer, event?.error),
-    );
+    // Emitted when rejoining the group failed: the client then sends no more heartbeats, so
+    // only a new consumer gets back into the group. With no listener it would end the process.
+    // (Failed heartbeats need nothing: the client looks the coordinator up again by itself.)
+    consumer.on('error', (error: unknown) => this.#lost(consumer, error, { replace: true }));
     return consumer;
   }
 
@@ -186,58 +181,63 @@ export class KafkaReader implements PluginReader {
       this.#positions.set(key, message.offset + 1n);
       this.#queue.push(this.#toReceived(message));
     });
-    stream.on('error', (error: unknown) => this.#lost(consumer, error, stream));
+    stream.on('error', (error: unknown) => this.#lost(consumer, error, { stream }));
     if (this.#queue.size >= HIGH_WATER_MARK) stream.pause();
   }
 
   /**
    * The client gives up at the first failure that outlasts its own retries (3, a second
-   * apart): its fetch stream ends, or its heartbeats fail. When one broker of a cluster dies
-   * that is always the case, for its partitions get a new leader only once KRaft fences it
-   * (broker.session.timeout.ms, 9 s by default), and a single broker takes as long to restart;
-   * failing for good then would end a reader the cluster serves again seconds later. So, for
-   * a failure that may pass, the reader replaces its consumer and stream and resumes where it
-   * was, until that works or RECONNECT_MS have passed; messages already queued stay queued.
+   * apart): its fetch stream ends. When one broker of a cluster dies that is always the case,
+   * for its partitions get a new leader only once KRaft fences it (broker.session.timeout.ms,
+   * 9 s by default), and a single broker takes as long to restart; failing for good then
+   * would end a reader the cluster serves again seconds later. So, for a failure that may
+   * pass, the reader starts a new stream where it was (on a new consumer if the old one left
+   * the group for good), until that works or RECONNECT_MS have passed; messages already
+   * queued stay queued.
    */
-  #lost(consumer: AnyConsumer, error: unknown, stream?: Stream): void {
+  #lost(
+    consumer: AnyConsumer,
+    error: unknown,
+    from: { stream?: Stream; replace?: boolean } = {},
+  ): void {
     if (!this.#live || consumer !== this.#consumer || this.#reconnecting || this.#queue.closed)
       return;
-    if (stream && stream !== this.#stream) return;
+    if (from.stream && from.stream !== this.#stream) return;
     if (!transient(error)) {
       this.#queue.fail(translate(error, 'kafka reader', ConnectionError));
       return;
     }
     this.#context.logger.debug?.(`kafka reader: ${String(error)}; reconnecting`);
-    this.#reconnecting = this.#reconnect(error).finally(() => {
+    this.#reconnecting = this.#reconnect(error, from.replace === true).finally(() => {
       this.#reconnecting = undefined;
     });
   }
 
-  async #reconnect(first: unknown): Promise<void> {
+  async #reconnect(first: unknown, replace: boolean): Promise<void> {
     const epoch = this.#epoch;
     const deadline = Date.now() + RECONNECT_MS;
     let last = first;
-    let memberId: string | null = null;
+    await this.#stopStream();
+    if (replace) await this.#dropConsumer();
     for (let attempt = 1; ; attempt++) {
-      memberId = (await this.#dropConsumer({ stay: true })) ?? memberId;
       await new Promise((resolve) =>
         setTimeout(resolve, Math.min(250 * 2 ** attempt, RECONNECT_DELAY_MAX_MS)),
       );
       if (epoch !== this.#epoch) return;
       try {
-        const consumer = await this.#newConsumer();
-        if (epoch !== this.#epoch) {
-          await closeConsumer(consumer).catch(() => undefined);
-          return;
+        if (!this.#consumer) {
+          const consumer = await this.#newConsumer();
+          if (epoch !== this.#epoch) {
+            await consumer.close(true).catch(() => undefined);
+            return;
+          }
+          this.#consumer = consumer;
         }
-        // Back in the group as the member it was: the group then has no member that is gone
-        // to wait for (up to the session timeout) before it rebalances.
-        if (this.#groupId !== undefined) consumer.memberId = memberId;
-        this.#consumer = consumer;
         await this.#start(this.#resumePoint());
         return;
       } catch (error) {
         if (epoch !== this.#epoch) return;
+        await this.#stopStream();
         last = error;
         if (!transient(error) || Date.now() > deadline) break;
       }
@@ -246,20 +246,16 @@ export class KafkaReader implements PluginReader {
     this.#queue.fail(translate(last, 'kafka reader', ConnectionError));
   }
 
-  /** Closes the consumer; with `stay`, without leaving its group (a new consumer takes its
-   * place as the same member), and returns its member id. */
-  async #dropConsumer(options: { stay?: boolean } = {}): Promise<string | null> {
+  /** Closes the consumer, leaving its group if the group's coordinator still answers (the
+   * client closes anyway when it does not; the group then drops the member after the
+   * session timeout). */
+  async #dropConsumer(): Promise<void> {
     const consumer = this.#consumer;
     this.#consumer = undefined;
     await this.#stopStream();
-    if (!consumer) return null;
-    const memberId = consumer.memberId;
-    // Without a member id the client closes without a LeaveGroup.
-    if (options.stay) consumer.memberId = null;
-    await closeConsumer(consumer).catch((error: unknown) => {
+    await consumer?.close(true).catch((error: unknown) => {
       this.#context.logger.debug?.(`kafka reader close: ${String(error)}`);
     });
-    return memberId;
   }
 
   /** In a group, the group's committed position (what the application has finished; the

@@ -1,6 +1,5 @@
 import {
   type CompressionAlgorithmValue,
-  compressionsAlgorithms,
   type MessageToProduce,
   Producer,
 } from '@platformatic/kafka';
@@ -8,8 +7,7 @@ import { ConnectionError, InvalidArgumentError, NotOpenError, PublishError } fro
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { connectionOptions } from './connection.js';
 import { transient, translate } from './errors.js';
-import { guardMissingBroker } from './failover.js';
-import { bool, choice, type KafkaParams, num, readParams, warnOnce } from './params.js';
+import { bool, choice, type KafkaParams, num, readParams } from './params.js';
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 /** kafka-python's default batch_size: the most bytes one produce request carries. */
@@ -69,17 +67,9 @@ function delivery(context: WriterContext, params: KafkaParams): Delivery {
   return { acks, idempotent };
 }
 
-function compression(context: WriterContext, params: KafkaParams): CompressionAlgorithmValue {
-  const chosen = choice(params, 'compression_type', COMPRESSIONS) ?? 'none';
-  if (!compressionsAlgorithms[chosen].available) {
-    warnOnce(
-      context,
-      'compression_type',
-      `compression_type "${chosen}" is not available on this Node.js; sending uncompressed`,
-    );
-    return 'none';
-  }
-  return chosen;
+/** Every codec the client has is there on each supported Node.js (zstd is built in from 22.15). */
+function compression(params: KafkaParams): CompressionAlgorithmValue {
+  return choice(params, 'compression_type', COMPRESSIONS) ?? 'none';
 }
 
 /**
@@ -115,7 +105,7 @@ export class KafkaWriter implements PluginWriter {
     this.#context = context;
     this.#params = readParams(context, 'writer');
     this.#delivery = delivery(context, this.#params);
-    this.#compression = compression(context, this.#params);
+    this.#compression = compression(this.#params);
     this.#batchBytes = num(this.#params, 'batch_size') ?? DEFAULT_BATCH_BYTES;
     this.#lingerMs = num(this.#params, 'linger_ms') ?? 0;
     this.#maxInflight = this.#delivery.idempotent
@@ -139,7 +129,6 @@ export class KafkaWriter implements PluginWriter {
       autocreateTopics: true,
       retries,
     });
-    guardMissingBroker(producer);
     try {
       // Fails now, not at the first publish, when the broker is unreachable, refuses the
       // credentials or the topic; and creates the topic where the broker allows it.
