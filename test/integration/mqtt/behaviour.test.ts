@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ConnectionError, InvalidArgumentError, type Logger } from '../../../src/index.js';
 import { plugin } from '../../../src/plugins/mqtt/index.js';
 import { unusedPort } from '../../support/net.js';
@@ -194,6 +194,58 @@ describe('mqtt sessions, retain and will', () => {
       await sink.publish('after the cut');
       expect((await collect(source, 1)).map((m) => m.value)).toEqual(['after the cut']);
     });
+  });
+});
+
+describe('mqtt reconnection to a broker that stays down', () => {
+  const reconnect_delay = { min_delay: 0.05, max_delay: 0.4 };
+
+  async function downAfterOpen() {
+    const proxy = await startProxy(PORTS.tcp);
+    onTestFinished(() => proxy.close());
+    const logger = recordingLogger();
+    const service = mosquitto({ reconnect_delay }, { brokers: `127.0.0.1:${proxy.port}` });
+    const sink = await writer<string>(service, {
+      topic: newTopic('down'),
+      valueType: 'text',
+      consistency: 'AT_LEAST_ONCE',
+      logger,
+    }).open();
+    onTestFinished(() => sink.close());
+    proxy.refuse();
+    const cutAt = performance.now();
+    proxy.drop();
+    return { proxy, logger, sink, cutAt };
+  }
+
+  it('retries less and less often, up to max_delay, with one warning for the loss', async () => {
+    const { proxy, logger, sink, cutAt } = await downAfterOpen();
+    await vi.waitFor(() => expect(proxy.refused.length).toBeGreaterThanOrEqual(7), {
+      timeout: 15_000,
+    });
+    const times = [cutAt, ...proxy.refused.slice(0, 7)];
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // Planned: 50, 100, 200, 400, 400... ms. Timers fire late, never early, so these lower
+    // bounds hold however busy the machine is: the gaps grow.
+    for (const [i, gap] of gaps.entries()) {
+      expect(gap).toBeGreaterThanOrEqual(0.9 * Math.min(400, 50 * 2 ** i));
+    }
+    // And stop growing: doubling on, the last three would be 800, 1600, 3200 ms.
+    expect(Math.min(...gaps.slice(4))).toBeLessThan(800);
+    expect(logger.warnings.filter((w) => /lost the connection/.test(w))).toHaveLength(1);
+    proxy.accept();
+    await sink.publish('back');
+  });
+
+  it('close() while waiting to retry ends the retries: the broker hears no more of it', async () => {
+    const { proxy, sink } = await downAfterOpen();
+    await vi.waitFor(() => expect(proxy.refused.length).toBeGreaterThanOrEqual(2));
+    await sink.close();
+    const attempts = proxy.refused.length;
+    proxy.accept();
+    // Several retry delays (at most 400 ms each).
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect([proxy.refused.length, proxy.forwarded]).toEqual([attempts, 1]);
   });
 });
 
