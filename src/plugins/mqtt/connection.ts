@@ -99,9 +99,12 @@ function attempt(
 }
 
 /**
- * After the first connect MQTT.js reconnects on its own; it waits a fixed period, so the
- * period is doubled on each attempt (paho's min_delay..max_delay backoff) and its interval
- * timer dropped, making the next failure arm a new timer with the longer period.
+ * After the first connect MQTT.js reconnects on its own, waiting `reconnectPeriod` before
+ * each attempt and reading it anew for every one: doubling it as each attempt starts, and
+ * setting it back on connect, makes paho's min_delay..max_delay backoff. (Reconnecting
+ * through our own timer would need `reconnectPeriod: 0`, which MQTT.js takes for "never
+ * reconnect": it would stop recording subscriptions to restore and, with a clean session,
+ * fail waiting publishes when a keepalive times out.)
  */
 function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Logger): void {
   client.options.reconnectPeriod = settings.reconnectMinMs;
@@ -113,7 +116,6 @@ function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Lo
       (client.options.reconnectPeriod ?? settings.reconnectMinMs) * 2,
       settings.reconnectMaxMs,
     );
-    (client as unknown as { _clearReconnect(): void })._clearReconnect();
   });
   client.on('offline', () =>
     logger.warn(`mqtt: lost the connection to ${settings.label}; reconnecting`),
