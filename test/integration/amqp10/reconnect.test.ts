@@ -126,6 +126,24 @@ describe.each(brokers)('amqp-1.0 reconnection on $name', (broker) => {
     await vi.waitFor(() => expect(proxy.refused.length).toBeGreaterThanOrEqual(1));
     await writer.close();
     await waiting;
+    // The next attempt was due within 400 ms: closed, it never comes, even to a broker that
+    // would now answer.
+    const attempts = proxy.refused.length;
+    proxy.accept();
+    await new Promise((done) => setTimeout(done, 1_200));
+    expect([proxy.refused.length, proxy.forwarded]).toEqual([attempts, 1]);
+  });
+
+  it('close() of a reader while reconnecting: the broker hears no more of it', async () => {
+    const reader = await h.reader([unique('closing')]);
+    proxy.refuse();
+    proxy.cut();
+    await vi.waitFor(() => expect(proxy.refused.length).toBeGreaterThanOrEqual(2));
+    await reader.close();
+    const attempts = proxy.refused.length;
+    proxy.accept();
+    await new Promise((done) => setTimeout(done, 1_200));
+    expect([proxy.refused.length, proxy.forwarded]).toEqual([attempts, 1]);
   });
 
   it('failover: when the first broker of the list goes, the next one is used', async () => {
