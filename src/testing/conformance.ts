@@ -7,6 +7,7 @@ import { AsyncMessageWriter, MessageWriter } from '../api/message-writer.js';
 import type { ReaderOptions, WriterOptions } from '../api/options.js';
 import { AlreadyConnectedError, UnsupportedOperationError } from '../errors.js';
 import type { PluginRegistry } from '../spi/registry.js';
+import { contractCases, type ReaderIdentity } from './contract.js';
 
 export interface ConformanceFeatures {
   /** Messages from one writer to one topic arrive in publish order. */
@@ -21,6 +22,8 @@ export interface ConformanceFeatures {
   wildcard?: (prefix: string) => string;
   /** Restarts the broker; enables the AT_LEAST_ONCE restart test. */
   restartBroker?: () => Promise<void>;
+  /** How a new reader takes over what a crashed or closed one left unfinished, or why it cannot. */
+  identity: ReaderIdentity;
 }
 
 export interface ConformanceOptions {
@@ -36,6 +39,9 @@ export interface ConformanceOptions {
   timeoutMs?: number;
   /** How long a silent reader waits before its iteration ends; default 3000 ms. */
   quietMs?: number;
+  /** How long a reader taking over another's identity may wait for its first message
+   * (a consumer group waits out the dead member's session); default 20 s. */
+  takeoverMs?: number;
 }
 
 const SERVICE = 'conformance';
@@ -257,6 +263,13 @@ export function runConformanceSuite(options: ConformanceOptions): void {
         expect(received.map((m) => m.value).sort()).toEqual(topics);
       });
     }
+
+    contractCases({
+      base,
+      identity: features.identity,
+      newTopic,
+      takeoverMs: options.takeoverMs ?? 20_000,
+    });
 
     const { restartBroker } = features;
     if (restartBroker) {

@@ -7,3 +7,4 @@ export {
   type ConformanceOptions,
   runConformanceSuite,
 } from './conformance.js';
+export type { ReaderIdentity } from './contract.js';

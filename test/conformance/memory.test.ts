@@ -8,6 +8,7 @@ runConformanceSuite({
     persistence: true,
     seek: true,
     consumerGroup: (group) => ({ group_id: group }),
+    identity: { unsupported: 'the memory broker lives in its process and dies with it' },
   },
   quietMs: 300,
 });

@@ -23,6 +23,8 @@ runConformanceSuite({
     persistence: false,
     seek: false,
     consumerGroup: (group) => ({ queue: group }),
+    // A named queue outlives its readers and keeps what they did not acknowledge.
+    identity: (id) => ({ typeSpec: { queue: id } }),
     wildcard: (prefix) => `${prefix}.#`,
   },
 });

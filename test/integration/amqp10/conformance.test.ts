@@ -11,7 +11,12 @@ runConformanceSuite({
   name: 'amqp-1.0 on ActiveMQ Artemis (scripts/artemis/setup.sh)',
   service: { type: 'amqp-1.0', brokers: '127.0.0.1:5682', type_spec: { address_type: 'topic' } },
   topicSeparator: '.',
-  features: { ordering: true, persistence: false, seek: false },
+  features: {
+    ordering: true,
+    persistence: false,
+    seek: false,
+    identity: (id) => ({ typeSpec: { durable: true, container_id: id } }),
+  },
 });
 
 runConformanceSuite({
@@ -22,5 +27,13 @@ runConformanceSuite({
     type_spec: { address_prefix: '/topic/', address_type: 'topic' },
   },
   topicSeparator: '.',
-  features: { ordering: true, persistence: false, seek: false, wildcard: (p) => `${p}.#` },
+  features: {
+    ordering: true,
+    persistence: false,
+    seek: false,
+    wildcard: (p) => `${p}.#`,
+    identity: {
+      unsupported: "RabbitMQ 3.10's AMQP 1.0 plugin ignores durable terminus settings",
+    },
+  },
 });

@@ -226,6 +226,7 @@ runConformanceSuite({
     persistence: true,
     seek: true,
     consumerGroup: (group) => ({ group_id: group }),
+    identity: (id) => ({ typeSpec: { group_id: id, auto_offset_reset: 'earliest' } }),
     restartBroker: restartWholeCluster,
   },
   quietMs: 2000,
