@@ -16,7 +16,8 @@ import {
 } from '../../errors.js';
 import { parseBroker } from '../../spi/brokers.js';
 import type { PluginContext, TlsSettings } from '../../spi/types.js';
-import { backoffDelay, type Params, reconnectSettings } from '../amqp091/params.js';
+import { type Params, reconnectSettings } from '../amqp091/params.js';
+import { Reconnector } from './reconnect.js';
 
 interface Endpoint {
   host: string;
@@ -100,12 +101,16 @@ function tlsOptions(
 export interface OpenedConnection {
   connection: Connection;
   label: string;
+  /** In a 'disconnected' listener: whether the connection will be brought back. */
+  reconnecting(): boolean;
+  /** Closes, calling off any reconnect to come. */
+  close(): void;
 }
 
 /**
- * Connects to the first broker that answers, trying them in turn; once open, rhea
- * reconnects on its own (exponential backoff, default up to 10 s, over the same list) and
- * re-attaches the links, unless `reconnect: false`. A lost connection is warned about once
+ * Connects to the first broker that answers, trying them in turn; once open, it reconnects
+ * (exponential backoff, default up to 10 s, over the same list) and rhea re-attaches the
+ * links, unless `reconnect: false`. A lost connection is warned about once
  * ("...; reconnecting"); failed attempts go to debug.
  */
 export async function openConnection(
@@ -122,24 +127,21 @@ export async function openConnection(
   const reconnect = reconnectSettings(params);
   let attempt = 0;
   let current = endpoints[0]!;
+  // Kept so that close() can drop an attempt under way.
+  let socket: net.Socket | undefined;
   const details = () => {
-    current = endpoints[attempt++ % endpoints.length]!;
-    const { host, port } = current;
-    // rhea calls connect(port, host, options): TLS settings travel in options.
-    return current.tls
-      ? {
-          host,
-          port,
-          connect: tls.connect,
-          options: { host, port, ...tlsOptions(context.tls, host, serverName) },
-        }
-      : { host, port, connect: net.connect, options: { host, port } };
+    const endpoint = endpoints[attempt++ % endpoints.length]!;
+    current = endpoint;
+    const { host, port } = endpoint;
+    const options = endpoint.tls
+      ? { host, port, ...tlsOptions(context.tls, host, serverName) }
+      : { host, port };
+    const connect = (_port: number, _host: string, _options: unknown, done: () => void) => {
+      socket = endpoint.tls ? tls.connect(options, done) : net.connect(options, done);
+      return socket;
+    };
+    return { host, port, connect, options };
   };
-  // rhea's own backoff starts over whenever TCP connects, so a port that accepts and then
-  // drops (a load balancer before a dead broker, a broker still starting) would be tried
-  // every initial_delay_ms forever. Ours starts over only when the broker opens AMQP.
-  let failedAttempts = 0;
-  const delay = reconnect && (() => backoffDelay(reconnect, failedAttempts++));
   const container = rhea.create_container({ id: containerId });
   const idle = params.number('idle_time_out_ms');
   const connection = container.connect({
@@ -147,9 +149,15 @@ export async function openConnection(
     hostname: params.string('hostname'),
     ...(idle !== undefined ? { idle_time_out: idle } : {}),
     connection_details: details,
-    reconnect: delay ?? false,
+    reconnect: false,
     properties: { connection_name: context.clientId },
   } as ConnectionOptions);
+  const reconnector = new Reconnector(connection, reconnect);
+  const close = () => {
+    reconnector.stop();
+    if (connection.is_open()) connection.close();
+    else socket?.destroy();
+  };
   const label = () => `amqp${current.tls ? 's' : ''}://${current.host}:${current.port}`;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -180,7 +188,7 @@ export async function openConnection(
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   } catch (error) {
-    closeConnection(connection);
+    close();
     throw error;
   }
   connection.on('connection_error', (ctx: EventContext) =>
@@ -190,29 +198,18 @@ export async function openConnection(
   );
   let up = true;
   connection.on('connection_open', () => {
-    failedAttempts = 0;
     if (!up) context.logger.debug?.(`${context.service}: reconnected to ${label()}`);
     up = true;
   });
   connection.on('disconnected', (ctx: EventContext) => {
     const what = `${context.service}: ${up ? 'connection lost' : 'reconnect failed'}`;
     const message = `${what}: ${label()}: ${describe(ctx.error ?? 'closed')}`;
-    const next = ctx.reconnecting ? '; reconnecting' : '';
+    const next = reconnector.pending ? '; reconnecting' : '';
     if (up) context.logger.warn(message + next);
     else context.logger.debug?.(message);
     up = false;
   });
-  return { connection, label: label() };
-}
-
-/** Closes and stops any pending reconnect. */
-export function closeConnection(connection: Connection): void {
-  connection.set_reconnect(false);
-  const pending = (connection as unknown as { scheduled_reconnect?: NodeJS.Timeout })
-    .scheduled_reconnect;
-  if (pending) clearTimeout(pending);
-  if (connection.is_open()) connection.close();
-  else connection.socket?.destroy();
+  return { connection, label: label(), reconnecting: () => reconnector.pending, close };
 }
 
 export function describe(error: unknown): string {

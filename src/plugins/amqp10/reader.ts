@@ -1,10 +1,10 @@
-import type { Connection, EventContext, Receiver } from 'rhea';
+import type { EventContext, Receiver } from 'rhea';
 import { ConnectionError, InvalidMessageError } from '../../errors.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Params } from '../amqp091/params.js';
 import { bytesOf } from './body.js';
-import { attached, closeConnection, openConnection, toSinetError } from './connection.js';
+import { attached, type OpenedConnection, openConnection, toSinetError } from './connection.js';
 import { addressing, containerId, topicOf } from './terminus.js';
 
 /**
@@ -21,7 +21,7 @@ export class Amqp10Reader implements PluginReader {
   readonly #durable: boolean;
   readonly #queue = new MessageQueue();
   readonly #receivers: Receiver[] = [];
-  #connection: Connection | undefined;
+  #opened: OpenedConnection | undefined;
   #prefix = '';
   /** Counts lost connections: a delivery belongs to the one it came on. */
   #connections = 0;
@@ -34,12 +34,13 @@ export class Amqp10Reader implements PluginReader {
   }
 
   async open(options: CallOptions = {}): Promise<void> {
-    const { connection } = await openConnection(
+    const opened = await openConnection(
       this.context,
       this.#params,
       containerId(this.context, this.#params),
       options.signal,
     );
+    const { connection } = opened;
     const { prefix, capabilities } = addressing(this.#params);
     this.#prefix = prefix;
     const prefetch = this.#params.number('prefetch') ?? 100;
@@ -64,7 +65,7 @@ export class Amqp10Reader implements PluginReader {
       receiver.on('receiver_error', linkDown);
       this.#receivers.push(receiver);
     }
-    this.#connection = connection;
+    this.#opened = opened;
     // Attached links only: a topic subscription misses what is sent before it exists.
     try {
       await Promise.all(this.#receivers.map((r) => attached(r, 'receiver', this.context.service)));
@@ -74,7 +75,7 @@ export class Amqp10Reader implements PluginReader {
     }
     connection.on('disconnected', (ctx: EventContext) => {
       this.#connections++;
-      if (ctx.reconnecting) return;
+      if (opened.reconnecting()) return;
       const reason = `${this.context.service}: connection lost`;
       this.#queue.fail(new ConnectionError(reason, { cause: ctx.error }));
     });
@@ -122,15 +123,15 @@ export class Amqp10Reader implements PluginReader {
 
   async close(): Promise<void> {
     this.#queue.close();
-    const connection = this.#connection;
-    this.#connection = undefined;
-    if (!connection) return;
+    const opened = this.#opened;
+    this.#opened = undefined;
+    if (!opened) return;
     // Detaching (not closing) a durable subscription's link keeps it for the next reader.
     for (const receiver of this.#receivers.splice(0)) {
       if (this.#durable) receiver.detach();
       else receiver.close();
     }
-    closeConnection(connection);
+    opened.close();
   }
 
   metrics(): unknown {

@@ -1,9 +1,15 @@
-import type { Connection, Delivery, EventContext, Sender } from 'rhea';
+import type { Delivery, EventContext, Sender } from 'rhea';
 import { ConnectionError, NotOpenError, PublishError, type SinetError } from '../../errors.js';
 import type { CallOptions, PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { Params } from '../amqp091/params.js';
 import { toMessage } from './body.js';
-import { attached, closeConnection, describe, openConnection, toSinetError } from './connection.js';
+import {
+  attached,
+  describe,
+  type OpenedConnection,
+  openConnection,
+  toSinetError,
+} from './connection.js';
 import { addressing, containerId } from './terminus.js';
 
 /** What became of a delivery: accepted, or to send again on the next connection. */
@@ -17,8 +23,8 @@ interface Pending {
 /**
  * One sender link to the topic's address. AT_MOST_ONCE sends pre-settled; otherwise
  * publish resolves when the broker accepts the delivery and rejects when it rejects,
- * releases or modifies it, or when the link goes down. When the connection goes and rhea
- * reconnects, what the broker had not settled is sent again once the link is back (so it may
+ * releases or modifies it, or when the link goes down. When the connection goes and comes
+ * back, what the broker had not settled is sent again once the link is back (so it may
  * arrive twice, never zero times); without reconnect, or when closed meanwhile, it rejects
  * with ConnectionError.
  */
@@ -29,7 +35,7 @@ export class Amqp10Writer implements PluginWriter {
   readonly #inFlight = new Set<Promise<unknown>>();
   /** Publishers waiting for link credit. */
   readonly #waiting = new Set<() => void>();
-  #connection: Connection | undefined;
+  #opened: OpenedConnection | undefined;
   #address = '';
   #sender: Sender | undefined;
   #linkError: SinetError | undefined;
@@ -48,12 +54,13 @@ export class Amqp10Writer implements PluginWriter {
   }
 
   async open(options: CallOptions = {}): Promise<void> {
-    const { connection } = await openConnection(
+    const opened = await openConnection(
       this.context,
       this.#params,
       containerId(this.context, this.#params),
       options.signal,
     );
+    const { connection } = opened;
     const { prefix, capabilities } = addressing(this.#params);
     this.#address = prefix + this.context.topic;
     const sender = connection.open_sender({
@@ -85,7 +92,7 @@ export class Amqp10Writer implements PluginWriter {
     sender.on('sender_close', linkDown);
     connection.on('disconnected', (ctx: EventContext) => {
       this.#down = true;
-      if (ctx.reconnecting && !this.#closing) {
+      if (opened.reconnecting() && !this.#closing) {
         for (const pending of this.#pending.values()) pending.resolve('resend');
         this.#pending.clear();
         return;
@@ -94,7 +101,7 @@ export class Amqp10Writer implements PluginWriter {
       this.#linkError ??= new ConnectionError(lost, { cause: ctx.error });
       this.#failAll(this.#linkError);
     });
-    this.#connection = connection;
+    this.#opened = opened;
     this.#sender = sender;
     try {
       await attached(sender, 'sender', this.context.service);
@@ -169,9 +176,9 @@ export class Amqp10Writer implements PluginWriter {
   }
 
   async close(): Promise<void> {
-    const connection = this.#connection;
-    if (!connection) return;
-    this.#connection = undefined;
+    const opened = this.#opened;
+    if (!opened) return;
+    this.#opened = undefined;
     this.#closing = true;
     if (this.#down) {
       // Not waiting for a broker that may never come back.
@@ -183,7 +190,7 @@ export class Amqp10Writer implements PluginWriter {
     await Promise.allSettled(this.#inFlight);
     this.#sender = undefined;
     this.#wake();
-    closeConnection(connection);
+    opened.close();
   }
 
   metrics(): unknown {
