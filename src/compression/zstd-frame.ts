@@ -1,9 +1,9 @@
 /**
  * Reads a zstd frame's structure (RFC 8878, section 3.1.1) without decompressing it, to
- * find how many bytes it can decompress to. zstd-wasm's one-shot decompressor needs an
- * output buffer up front: for frames that do not state their content size (streaming
- * writers, e.g. zstd-jni, or python-zstandard with write_content_size=False) this bound
- * sizes it, and for frames that do it catches a forged size before any allocation.
+ * find how many bytes it can decompress to. That bound is the decompressor's output limit:
+ * zstd-wasm's one-shot decompressor sizes its buffer with it when the frame states no content
+ * size (streaming writers, e.g. zstd-jni, or python-zstandard with write_content_size=False),
+ * node:zlib's stops there, and a forged content size is caught before any allocation.
  */
 
 const MAGIC = 0xfd2fb528;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { gzipCompression } from '../../src/compression/gzip.js';
-import { zstdCompression } from '../../src/compression/zstd.js';
+import { loadZstd, zstdCompressionOn } from '../../src/compression/zstd.js';
+import { readZstdFrame, type ZstdFrameInfo } from '../../src/compression/zstd-frame.js';
+import { nativeZstd } from '../../src/compression/zstd-native.js';
+import { loadWasmZstd } from '../../src/compression/zstd-wasm.js';
 import { InvalidArgumentError, InvalidMessageError } from '../../src/errors.js';
 import { createRegistry, defaultRegistry } from '../../src/plugins/builtins.js';
 import lz4Default, { lz4Compression } from '../../src/plugins/compression-lz4/index.js';
@@ -40,28 +43,109 @@ describe('gzip', () => {
   });
 });
 
-describe('zstd', () => {
+const BACKENDS = [
+  ['node:zlib', async () => nativeZstd!],
+  ['zstd-wasm', loadWasmZstd],
+] as const;
+
+describe('zstd backend choice', () => {
+  it("is Node's own zstd on every Node this runs on (22.15 and later have it)", async () => {
+    expect(nativeZstd).toBeDefined();
+    expect((await loadZstd()).name).toBe('node:zlib');
+  });
+
+  it.each([1, 3, 19, 22])('writes the same bytes on both backends at level %i', async (level) => {
+    const data = new TextEncoder().encode(
+      Array.from({ length: 9000 }, (_, i) => `${(i * 7919) % 1000} sensor=${i % 13};`).join(''),
+    );
+    const wasm = await loadWasmZstd();
+    for (const value of [VALUE, data, new Uint8Array(0)]) {
+      const expected = Buffer.from(wasm.compress(value, level)).toString('hex');
+      expect(Buffer.from(nativeZstd!.compress(value, level)).toString('hex')).toBe(expected);
+    }
+  });
+});
+
+/** A frame of `blocks` RLE blocks of 128 KiB each, stating `contentSize` in 8 bytes if given. */
+function rleFrame(blocks: number, contentSize?: number): Uint8Array {
+  const header = Buffer.from('28b52ffd00580000000000000000', 'hex');
+  if (contentSize !== undefined) {
+    header[4] = 0xc0; // 8-byte content size, window descriptor follows
+    header.writeBigUInt64LE(BigInt(contentSize), 6);
+  }
+  const parts = [header.subarray(0, contentSize === undefined ? 6 : 14)];
+  for (let i = 0; i < blocks; i++) {
+    const block = ((128 * 1024) << 3) | (1 << 1) | (i === blocks - 1 ? 1 : 0);
+    parts.push(Buffer.from([block & 0xff, (block >> 8) & 0xff, block >>> 16, 0x41]));
+  }
+  return Buffer.concat(parts);
+}
+
+describe('zstd output ceiling', () => {
+  const seen: ZstdFrameInfo[] = [];
+  const recording = zstdCompressionOn(async () => ({
+    name: 'recording',
+    compress: (bytes) => bytes,
+    decompress(_bytes, frame) {
+      seen.push(frame);
+      return new Uint8Array(0);
+    },
+  }));
+
+  it('refuses a frame that states 2 GiB or more, before decompressing it', async () => {
+    const compressor = await recording.create(undefined, {});
+    const frame = rleFrame(16 * 1024, 2 ** 31);
+    expect(readZstdFrame(frame).contentSize).toBe(2 ** 31);
+    expect(() => compressor.decompress(frame)).toThrow(InvalidMessageError);
+    expect(seen).toEqual([]);
+  });
+
+  it('bounds a frame without a stated size below 2 GiB', async () => {
+    const compressor = await recording.create(undefined, {});
+    compressor.decompress(rleFrame(16 * 1024));
+    expect(seen).toEqual([{ contentSize: undefined, maxContentSize: 2 ** 31 - 1 }]);
+  });
+});
+
+describe.each(BACKENDS)('zstd on %s', (backendName, load) => {
+  const zstd = zstdCompressionOn(load);
+
+  it('runs on the backend it was given', async () => {
+    expect((await load()).name).toBe(backendName);
+  });
+
   it.each([1, 3, 22])('round-trips at level %i', async (level) => {
-    const zstd = await zstdCompression.create(level, {});
-    const compressed = zstd.compress(VALUE);
+    const compressor = await zstd.create(level, {});
+    const compressed = compressor.compress(VALUE);
     expect(Buffer.from(compressed.subarray(0, 4)).toString('hex')).toBe('28b52ffd');
     expect(compressed.length).toBeLessThan(VALUE.length / 4);
-    expect(text(zstd.decompress(compressed))).toBe(TEXT);
+    expect(text(compressor.decompress(compressed))).toBe(TEXT);
+  });
+
+  it('writes frames that state their content size', async () => {
+    const compressor = await zstd.create(undefined, {});
+    const big = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
+    for (const value of [VALUE, big]) {
+      expect(readZstdFrame(compressor.compress(value)).contentSize).toBe(value.length);
+    }
+  });
+
+  it('hands readers a plain Uint8Array, not a Buffer', async () => {
+    const compressor = await zstd.create(undefined, {});
+    const out = compressor.decompress(compressor.compress(VALUE));
+    expect(Object.getPrototypeOf(out)).toBe(Uint8Array.prototype);
   });
 
   it('compresses more at higher levels', async () => {
     const data = new TextEncoder().encode(
       Array.from({ length: 4000 }, (_, i) => `${(i * 7919) % 1000} sensor=${i % 13};`).join(''),
     );
-    const [fast, best] = [
-      await zstdCompression.create(1, {}),
-      await zstdCompression.create(19, {}),
-    ];
+    const [fast, best] = [await zstd.create(1, {}), await zstd.create(19, {})];
     expect(best.compress(data).length).toBeLessThan(fast.compress(data).length);
   });
 
   it.each([0, 23, 2.5, -1])('refuses level %s', async (level) => {
-    const error = await rejection(zstdCompression.create(level, {}));
+    const error = await rejection(zstd.create(level, {}));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error.message).toMatch(`compression.level: zstd takes 1..22, got ${level}`);
   });
@@ -69,8 +153,8 @@ describe('zstd', () => {
   it.each(Object.entries({ plain: PY.zstdNoContentSize, checksum: PY.zstdNoContentSizeChecksum }))(
     'reads frames without a content size (python-zstandard, %s)',
     async (_name, frame) => {
-      const zstd = await zstdCompression.create(undefined, {});
-      expect(text(zstd.decompress(hex(frame)))).toBe(TEXT);
+      const compressor = await zstd.create(undefined, {});
+      expect(text(compressor.decompress(hex(frame)))).toBe(TEXT);
     },
   );
 
@@ -82,25 +166,36 @@ describe('zstd', () => {
       const header = ((block.length << 3) | (i === 19 ? 1 : 0)) >>> 0;
       parts.push(Uint8Array.of(header & 0xff, (header >> 8) & 0xff, header >> 16), block);
     }
-    const zstd = await zstdCompression.create(undefined, {});
-    const out = zstd.decompress(Buffer.concat(parts));
+    const compressor = await zstd.create(undefined, {});
+    const out = compressor.decompress(Buffer.concat(parts));
     expect(out.length).toBe(20 * block.length);
     expect(out.every((b) => b === 0x5a)).toBe(true);
+  });
+
+  it('produces no more than the bound it is given', async () => {
+    const backend = await load();
+    const frame = hex(PY.zstdNoContentSize);
+    const bound = (maxContentSize: number) => ({ contentSize: undefined, maxContentSize });
+    expect(backend.decompress(frame, bound(TEXT.length)).length).toBe(TEXT.length);
+    expect(() => backend.decompress(frame, bound(TEXT.length - 1))).toThrow();
   });
 
   it.each([
     ['garbage', Buffer.from('not zstd at all')],
     ['a truncated frame', hex(PY.zstdNoContentSize).subarray(0, 20)],
     ['trailing bytes', Buffer.concat([hex(PY.zstdNoContentSize), Buffer.from('x')])],
+    ['a second frame', Buffer.concat([hex(PY.zstdNoContentSize), hex(PY.zstdNoContentSize)])],
     // Header claims 4 GiB of content, blocks hold 3 bytes: refused before any allocation.
     ['a forged content size', hex('28b52ffda0ffffffff190000616263')],
+    // Header claims 2 bytes, the one raw block holds 3.
+    ['a content size its blocks overrun', hex('28b52ffd2002190000616263')],
     [
       'content that fails its checksum',
       Buffer.from(hex(PY.zstdNoContentSizeChecksum).map((b, i) => (i === 12 ? b ^ 0xff : b))),
     ],
   ])('rejects %s with InvalidMessageError', async (_name, frame) => {
-    const zstd = await zstdCompression.create(undefined, {});
-    expect(() => zstd.decompress(frame)).toThrow(InvalidMessageError);
+    const compressor = await zstd.create(undefined, {});
+    expect(() => compressor.decompress(frame)).toThrow(InvalidMessageError);
   });
 });
 
