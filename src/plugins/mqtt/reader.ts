@@ -1,4 +1,4 @@
-import type { MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import { AlreadyConnectedError, AuthorizationError, InvalidArgumentError } from '../../errors.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
@@ -8,10 +8,29 @@ import { type MqttSettings, readSettings } from './settings.js';
 
 /** SUBACK codes from 0x80 up are refusals (0x80 is MQTT 3's only one). */
 const SUBSCRIPTION_REFUSED = 0x80;
+/** QoS 0 messages buffered ahead of the user before the client stops reading the socket. */
+const QOS0_HIGH_WATER_MARK = 1000;
 
+/**
+ * A subscriber. A QoS 1 or 2 message is acknowledged only once the user is done with it
+ * (core calls `settle`): MQTT.js handles incoming packets one at a time and goes on with the
+ * next only when `handleMessage` (and, for MQTT 5, `customHandleAcks`) calls back, so until
+ * then the broker keeps the message, and the socket is not read (TCP holds back the rest).
+ * The acknowledgement deferred is PUBACK (QoS 1), PUBREC (QoS 2 on MQTT 5) or only PUBCOMP
+ * (QoS 2 on MQTT 3: MQTT.js sends its PUBREC before any hook, mqttjs/MQTT.js#1299).
+ */
 export class MqttReader implements PluginReader {
   readonly #settings: MqttSettings;
-  readonly #queue = new MessageQueue();
+  readonly #queue = new MessageQueue({
+    highWaterMark: QOS0_HIGH_WATER_MARK,
+    onLow: () => this.#resumeReading(),
+  });
+  /** Per QoS 1/2 packet, resolved when the user is done with its message. */
+  readonly #settled = new WeakMap<IPublishPacket, Promise<void>>();
+  /** The callback that lets MQTT.js read on, held while QoS 0 messages pile up. */
+  #paused: (() => void) | undefined;
+  /** Resolves when MQTT.js first waits for the user before reading on. */
+  readonly #holding = Promise.withResolvers<void>();
   #client: MqttClient | undefined;
   #received = 0;
 
@@ -29,18 +48,70 @@ export class MqttReader implements PluginReader {
     }
     // Listening before the CONNACK: a persistent session's messages may come right after it.
     const client = await connectClient(this.#settings, this.context.logger, options, (c) =>
-      c.on('message', (topic, payload, packet) => {
-        this.#received++;
-        this.#queue.push({ bytes: payload, topic, raw: packet });
-      }),
+      this.#listen(c),
     );
+    const subscribed = this.#subscribe(client);
     try {
-      await this.#subscribe(client);
+      // A resumed session's messages may come before the SUBACK, which MQTT.js then reads only
+      // once the user has taken them: open cannot wait for it past the first held message. A
+      // refusal that comes later fails the reader's next receive.
+      await Promise.race([subscribed, this.#holding.promise]);
     } catch (error) {
       await client.endAsync(true);
       throw error;
     }
+    subscribed.catch((error: unknown) => this.#queue.fail(error));
     this.#client = client;
+  }
+
+  #listen(client: MqttClient): void {
+    const v5 = client.options.protocolVersion === 5;
+    // QoS 2 on MQTT 5: the message is delivered here, before PUBREC, which waits for the user.
+    if (v5) {
+      client.options.customHandleAcks = (topic, payload, packet, done) => {
+        if (packet.qos !== 2) {
+          done(0);
+          return;
+        }
+        this.#holding.resolve();
+        this.#deliver(topic, payload, packet).then(() => done(0));
+      };
+    }
+    // QoS 0 and 1 (and QoS 2 on MQTT 3, at PUBREL): the 'message' event comes just before
+    // `handleMessage` is called with the same packet.
+    client.on('message', (topic, payload, packet) => {
+      if (packet.qos === 2 && v5) return;
+      const settled = this.#deliver(topic, payload, packet);
+      if (packet.qos > 0) this.#settled.set(packet, settled);
+    });
+    client.handleMessage = (packet, done) => {
+      const settled = this.#settled.get(packet as IPublishPacket);
+      if (settled) {
+        this.#holding.resolve();
+        settled.then(() => done());
+      } else if (this.#queue.size >= QOS0_HIGH_WATER_MARK) {
+        this.#holding.resolve();
+        this.#paused = () => done();
+      } else done();
+    };
+  }
+
+  /** Queues the message; resolves once the user is done with it (QoS 1/2). */
+  #deliver(topic: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
+    this.#received++;
+    if (packet.qos === 0) {
+      this.#queue.push({ bytes: payload, topic, raw: packet });
+      return Promise.resolve();
+    }
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#queue.push({ bytes: payload, topic, raw: packet, settle: resolve });
+    return promise;
+  }
+
+  #resumeReading(): void {
+    const resume = this.#paused;
+    this.#paused = undefined;
+    resume?.();
   }
 
   async #subscribe(client: MqttClient): Promise<void> {

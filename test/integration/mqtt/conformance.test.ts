@@ -10,6 +10,11 @@ const features = {
   persistence: false,
   seek: false,
   wildcard: (prefix: string) => `${prefix}/#`,
+  // A persistent session (MQTT 5: one that outlives the connection) under a fixed client id.
+  identity: (id: string) => ({
+    clientId: id,
+    typeSpec: { clean_session: false, session_expiry_interval: 3600 },
+  }),
 };
 const common = { topicSeparator: '/', quietMs: 2_000 };
 
