@@ -7,8 +7,8 @@ export {
   type DecodedMessage,
   type DecoderOptions,
   type EncoderOptions,
-  MessageDecoder,
-  MessageEncoder,
+  type MessageDecoder,
+  type MessageEncoder,
 } from './api/codec.js';
 export { Message } from './api/message.js';
 export { MessageReader } from './api/message-reader.js';

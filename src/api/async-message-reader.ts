@@ -1,18 +1,16 @@
 import { SinetError } from '../errors.js';
-import type {
-  AsyncReaderHandlers,
-  BrokerPlugin,
-  PluginAsyncReader,
-  PluginContext,
-  PluginReader,
-  ReceivedMessage,
-} from '../spi/types.js';
+import type { BrokerPlugin, PluginContext, PluginReader, ReceivedMessage } from '../spi/types.js';
 import type { Message } from './message.js';
 import { ReaderBase } from './message-reader.js';
 import type { ReaderOptions } from './options.js';
 
-/** Drives a pull-style PluginReader as a push-style one, for plugins that have no own. */
-class PullingAsyncReader implements PluginAsyncReader {
+interface AsyncReaderHandlers {
+  onMessage(message: ReceivedMessage): void | Promise<void>;
+  onFailure(error: Error): void;
+}
+
+/** Drives a plugin's pull-style reader for the callbacks of AsyncMessageReader. */
+class PullingAsyncReader {
   readonly #stop = new AbortController();
   #loop: Promise<void> | undefined;
 
@@ -59,7 +57,7 @@ class PullingAsyncReader implements PluginAsyncReader {
  * A message is acknowledged (AT_LEAST_ONCE) once `onMessage` has returned, or its promise
  * resolved. Errors from decoding or from `onMessage` go to `onFailure`.
  */
-export class AsyncMessageReader<T = Uint8Array> extends ReaderBase<T, PluginAsyncReader> {
+export class AsyncMessageReader<T = Uint8Array> extends ReaderBase<T, PullingAsyncReader> {
   onMessage: ((message: Message<T>) => void | Promise<void>) | undefined;
   onFailure: ((error: Error) => void) | undefined;
 
@@ -67,15 +65,11 @@ export class AsyncMessageReader<T = Uint8Array> extends ReaderBase<T, PluginAsyn
     super(options);
   }
 
-  protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginAsyncReader {
-    const readerContext = this.readerContext(context);
-    return (
-      plugin.createAsyncReader?.(readerContext) ??
-      new PullingAsyncReader(plugin.createReader(readerContext))
-    );
+  protected createHandle(plugin: BrokerPlugin, context: PluginContext): PullingAsyncReader {
+    return new PullingAsyncReader(plugin.createReader(this.readerContext(context)));
   }
 
-  protected async openHandle(handle: PluginAsyncReader): Promise<void> {
+  protected async openHandle(handle: PullingAsyncReader): Promise<void> {
     await handle.open({
       onMessage: (received) => this.#deliver(received),
       onFailure: (error) => this.#fail(error),

@@ -98,20 +98,8 @@ export class MessageWriter<T = Uint8Array> extends WriterBase<T> {
 }
 
 /**
- * The asynchronous writer: `publish` never throws, returns at once, and many publishes may
- * be in flight; each promise settles with that message's outcome.
+ * Upstream's name for the writer whose publishes run concurrently. Every `MessageWriter`
+ * already works so (`publish` returns at once; many may be in flight; each promise settles
+ * with its message's outcome), so this is the same class under that name.
  */
-export class AsyncMessageWriter<T = Uint8Array> extends WriterBase<T> {
-  constructor(options: WriterOptions<T> = {}) {
-    super(options);
-  }
-
-  protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginWriter {
-    const writerContext = this.writerContext(context);
-    return plugin.createAsyncWriter?.(writerContext) ?? plugin.createWriter(writerContext);
-  }
-
-  publish(value: T, options: PublishOptions = {}): Promise<void> {
-    return this.send(value, options);
-  }
-}
+export class AsyncMessageWriter<T = Uint8Array> extends MessageWriter<T> {}

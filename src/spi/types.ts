@@ -119,19 +119,6 @@ export interface PluginReader {
   resetMetrics?(): void;
 }
 
-export interface AsyncReaderHandlers {
-  onMessage(message: ReceivedMessage): void | Promise<void>;
-  onFailure(error: Error): void;
-}
-
-/** A push-style reader; core builds one from a PluginReader when a plugin has none. */
-export interface PluginAsyncReader {
-  open(handlers: AsyncReaderHandlers, options?: CallOptions): Promise<void>;
-  close(): Promise<void>;
-  metrics?(): unknown;
-  resetMetrics?(): void;
-}
-
 export interface BrokerPlugin {
   /** The service `type` this plugin serves, e.g. `mqtt`. */
   readonly type: string;
@@ -142,10 +129,6 @@ export interface BrokerPlugin {
   readonly commonTwins?: Readonly<Record<string, string>>;
   createWriter(context: WriterContext): PluginWriter;
   createReader(context: ReaderContext): PluginReader;
-  /** Optional: a writer for AsyncMessageWriter; createWriter is used when absent. */
-  createAsyncWriter?(context: WriterContext): PluginWriter;
-  /** Optional: a push-style reader for AsyncMessageReader. */
-  createAsyncReader?(context: ReaderContext): PluginAsyncReader;
 }
 
 /** A value type: how user values become bytes and back (`value_type` in the config). */

@@ -50,13 +50,7 @@ const READER: Record<string, Kind> = {
 export type Role = 'writer' | 'reader';
 export type KafkaParams = Partial<Record<string, string | number | boolean>>;
 
-/** Services already warned about a name: a config is read by every reader and writer it opens. */
-const warned = new Set<string>();
-
-export function warnOnce(context: PluginContext, key: string, message: string): void {
-  const id = `${context.service}\0${key}`;
-  if (warned.has(id)) return;
-  warned.add(id);
+function warn(context: PluginContext, message: string): void {
   context.logger.warn(`kafka service "${context.service}": ${message}`);
 }
 
@@ -83,7 +77,8 @@ function convert(kind: Kind, value: unknown): string | number | boolean | undefi
 /**
  * Picks the kafka-python parameters this client honours for `role`. Names meant for the other
  * role (a service is often shared by readers and writers) are skipped quietly; any other name
- * this client cannot honour, and any value of the wrong type, gets one warning and is ignored.
+ * this client cannot honour, and any value of the wrong type, is ignored with a warning (one
+ * per reader or writer: each reads its parameters once).
  */
 export function readParams(context: PluginContext, role: Role): KafkaParams {
   const own = { ...COMMON, ...(role === 'writer' ? WRITER : READER) };
@@ -94,15 +89,14 @@ export function readParams(context: PluginContext, role: Role): KafkaParams {
     const kind = own[key];
     if (kind === undefined) {
       if (!(key in other))
-        warnOnce(context, key, `parameter "${key}" is not supported by this Kafka client; ignored`);
+        warn(context, `parameter "${key}" is not supported by this Kafka client; ignored`);
       continue;
     }
     const converted = convert(kind, value);
     if (converted === undefined) {
       // The value itself may be a secret: name the key and the expected type only.
-      warnOnce(
+      warn(
         context,
-        key,
         `parameter "${key}" must be ${kind === 'acks' ? '0, 1, -1 or "all"' : `a ${kind === 'secret' ? 'string' : kind}`}; ignored`,
       );
       continue;
