@@ -197,8 +197,14 @@ add_acls() { # add_acls <node>
 }
 
 cluster_id() { # a stable id per layout, in Kafka's 22-character base64url form
-  local file="$1/cluster.id"
-  [ -f "$file" ] || openssl rand 16 | base64 | tr '+/' '-_' | tr -d '=\n' >"$file"
+  local file="$1/cluster.id" id
+  # Not starting with '-', which the storage tool would read as an option (Kafka's own
+  # random ids avoid it too).
+  if [ ! -f "$file" ] || [[ $(cat "$file") == -* ]]; then
+    id=-
+    while [[ $id == -* ]]; do id=$(openssl rand 16 | base64 | tr '+/' '-_' | tr -d '=\n'); done
+    printf '%s' "$id" >"$file"
+  fi
   cat "$file"
 }
 
