@@ -140,6 +140,7 @@ async function receiveUntil(
       return { received, missing: [...missing] };
     } catch (error) {
       if (!(error instanceof ConnectionError) || received > 0 || Date.now() > deadline) throw error;
+      console.info(`takeover: ${error.message}; opening again`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
