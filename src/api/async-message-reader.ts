@@ -66,7 +66,7 @@ export class AsyncMessageReader<T = Uint8Array> extends ReaderBase<T, PullingAsy
   }
 
   protected createHandle(plugin: BrokerPlugin, context: PluginContext): PullingAsyncReader {
-    return new PullingAsyncReader(plugin.createReader(this.readerContext(context)));
+    return new PullingAsyncReader(plugin.createReader(this.readerContext(context, plugin)));
   }
 
   protected async openHandle(handle: PullingAsyncReader): Promise<void> {

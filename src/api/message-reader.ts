@@ -40,7 +40,14 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
     }
   }
 
-  protected readerContext(context: PluginContext): ReaderContext {
+  protected readerContext(context: PluginContext, plugin: BrokerPlugin): ReaderContext {
+    if (plugin.acknowledgesOnArrival && context.consistency !== 'AT_MOST_ONCE') {
+      throw new UnsupportedOperationError(
+        `${this.describe()}: consistency ${context.consistency} needs a reader that acknowledges ` +
+          `a message once it is handled, and type "${plugin.type}" acknowledges on arrival; ` +
+          'use AT_MOST_ONCE',
+      );
+    }
     return { ...context, topics: this.topics, receiveTimeoutMs: this.receiveTimeoutMs };
   }
 
@@ -77,7 +84,7 @@ export class MessageReader<T = Uint8Array>
   }
 
   protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginReader {
-    return plugin.createReader(this.readerContext(context));
+    return plugin.createReader(this.readerContext(context, plugin));
   }
 
   protected async openHandle(handle: PluginReader): Promise<void> {

@@ -127,6 +127,12 @@ export interface BrokerPlugin {
    * A twin given in the config file gives way to its common option given to the API.
    */
   readonly commonTwins?: Readonly<Record<string, string>>;
+  /**
+   * Set when the plugin's readers cannot hold back a message's acknowledgement until `settle`
+   * (their client acknowledges on arrival): core then refuses AT_LEAST_ONCE and EXACTLY_ONCE
+   * readers rather than promise what a crash would break.
+   */
+  readonly acknowledgesOnArrival?: boolean;
   createWriter(context: WriterContext): PluginWriter;
   createReader(context: ReaderContext): PluginReader;
 }

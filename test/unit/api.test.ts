@@ -13,6 +13,7 @@ import {
   MessageWriter,
   NoConfigError,
   NotOpenError,
+  UnsupportedOperationError,
   UnsupportedServiceTypeError,
 } from '../../src/index.js';
 import type { BrokerPlugin } from '../../src/spi/index.js';
@@ -169,6 +170,19 @@ describe('MessageWriter and MessageReader on type: memory', () => {
 });
 
 describe('acknowledgement and bad messages', () => {
+  it('refuses AT_LEAST_ONCE readers of a plugin that acknowledges on arrival', async () => {
+    const plugin = { ...scriptedPlugin([], []), acknowledgesOnArrival: true };
+    const registry = createRegistry().registerBroker('scripted', plugin);
+    const config = { s: { type: 'scripted', topic: 't' } };
+    for (const consistency of ['AT_LEAST_ONCE', 'EXACTLY_ONCE'] as const) {
+      const reader = new MessageReader({ config, registry, consistency });
+      await expect(reader.open()).rejects.toThrow(UnsupportedOperationError);
+      await expect(reader.open()).rejects.toThrow(/acknowledges on arrival; use AT_MOST_ONCE/);
+    }
+    await using reader = await new MessageReader({ config, registry }).open();
+    expect(reader.consistency).toBe('AT_MOST_ONCE');
+  });
+
   it('settles a message once the user asks for the next one, and on break', async () => {
     const settled: string[] = [];
     const { createMessageEncoder } = await import('../../src/index.js');
