@@ -19,9 +19,16 @@ import { ConnectionError } from '../errors.js';
  */
 export type ReaderIdentity = ((id: string) => CommonOptions) | { unsupported: string };
 
+/**
+ * The most messages a reader holds for a user who does not ask for the next one (its plugin
+ * metrics' `buffered`), with default parameters; or why the plugin has no such bound.
+ */
+export type BufferBound = number | { unsupported: string };
+
 export interface ContractContext {
   base: CommonOptions;
   identity: ReaderIdentity;
+  bufferBound: BufferBound;
   newTopic(label: string): string;
   /** How long a taking-over reader may wait for its first message (a group rebalance). */
   takeoverMs: number;
@@ -34,7 +41,36 @@ const CRASH_TAKEN = 50;
 const RELIABLE = { consistency: 'AT_LEAST_ONCE', valueType: 'text' } as const;
 
 export function contractCases(context: ContractContext): void {
-  const { base, identity, newTopic, takeoverMs } = context;
+  const { base, identity, newTopic, takeoverMs, bufferBound } = context;
+
+  const bounded = 'a reader whose user holds a message buffers a bounded number of the rest';
+  if (typeof bufferBound === 'number') {
+    it(bounded, async () => {
+      const topic = newTopic('slow');
+      await using source = await new MessageReader<string>({
+        ...base,
+        ...RELIABLE,
+        topics: topic,
+      }).open();
+      const total = 2 * bufferBound + 200;
+      {
+        await using sink = await new MessageWriter<string>({ ...base, ...RELIABLE, topic }).open();
+        const value = 'x'.repeat(1024);
+        await Promise.all(Array.from({ length: total }, () => sink.publish(value)));
+      }
+      const messages = source[Symbol.asyncIterator]();
+      await messages.next();
+      // The broker has every message; a reader without backpressure would take them all
+      // in this time, one with it stops at its bound whatever the wait.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const { buffered } = source.metrics.raw as { buffered?: unknown };
+      console.info(`slow reader: ${total} published, 1 taken, ${String(buffered)} buffered`);
+      expect(buffered).toBeTypeOf('number');
+      expect(buffered).toBeLessThanOrEqual(bufferBound);
+    }, 90_000);
+  } else {
+    it.skip(`${bounded} (skipped: ${bufferBound.unsupported})`, () => undefined);
+  }
 
   it('close() twice while a receive is pending and publishes are under way', async () => {
     const topic = newTopic('close-race');

@@ -7,4 +7,4 @@ export {
   type ConformanceOptions,
   runConformanceSuite,
 } from './conformance.js';
-export type { ReaderIdentity } from './contract.js';
+export type { BufferBound, ReaderIdentity } from './contract.js';

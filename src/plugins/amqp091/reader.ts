@@ -129,7 +129,7 @@ export class Amqp091Reader implements PluginReader {
   }
 
   metrics(): unknown {
-    return { received: this.#received };
+    return { received: this.#received, buffered: this.#queue.size };
   }
 
   resetMetrics(): void {

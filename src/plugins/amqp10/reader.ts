@@ -14,6 +14,9 @@ import { addressing, containerId, topicOf } from './terminus.js';
  * and the link name (`subscription_name`, default the topic), while the reader is away.
  * rhea re-attaches the links after a reconnect; deliveries not accepted before the connection
  * went are the broker's again (it delivers them again, from a queue or durable subscription).
+ * A link's credit (what the broker may still send on it) is `prefetch` at each attach and is
+ * renewed as the user takes messages, not as they arrive (rhea's `credit_window` would), so
+ * at most `prefetch` messages per topic wait here for a slow user.
  */
 export class Amqp10Reader implements PluginReader {
   readonly #params: Params;
@@ -21,6 +24,11 @@ export class Amqp10Reader implements PluginReader {
   readonly #durable: boolean;
   readonly #queue = new MessageQueue();
   readonly #receivers: Receiver[] = [];
+  /** The link each queued message came on, whose credit its taking renews. */
+  readonly #linkOf = new WeakMap<ReceivedMessage, Receiver>();
+  /** Per link, messages taken since its credit was last renewed. */
+  readonly #taken = new Map<Receiver, number>();
+  #prefetch = 0;
   #opened: OpenedConnection | undefined;
   #prefix = '';
   /** Counts lost connections: a delivery belongs to the one it came on. */
@@ -44,6 +52,7 @@ export class Amqp10Reader implements PluginReader {
     const { prefix, capabilities } = addressing(this.#params);
     this.#prefix = prefix;
     const prefetch = this.#params.number('prefetch') ?? 100;
+    this.#prefetch = prefetch;
     const subscription = this.#params.string('subscription_name');
     for (const topic of this.context.topics) {
       const receiver = connection.open_receiver({
@@ -54,10 +63,12 @@ export class Amqp10Reader implements PluginReader {
           ...(this.#durable ? { durable: 2, expiry_policy: 'never' } : {}),
         },
         autoaccept: false,
-        credit_window: prefetch,
+        credit_window: 0,
         snd_settle_mode: this.#ack ? 0 : 1,
       });
       receiver.on('message', (ctx: EventContext) => this.#deliver(topic, ctx));
+      // Each attach, re-attaches after a reconnect included, starts the link with no credit.
+      receiver.on('receiver_open', () => receiver.add_credit(prefetch));
       const linkDown = (ctx: EventContext) =>
         this.#queue.fail(
           toSinetError(ctx.receiver?.error, `${this.context.service}: receiving from "${topic}"`),
@@ -103,22 +114,42 @@ export class Amqp10Reader implements PluginReader {
     };
     if (!this.#ack) {
       if (!delivery.remote_settled) delivery.accept();
-      this.#queue.push(received);
+      this.#enqueue(received, ctx.receiver);
       return;
     }
     const connection = this.#connections;
-    this.#queue.push({
-      ...received,
-      // Once its connection is gone the broker has taken the delivery back, and its id means
-      // nothing (or another delivery) on the next connection: nothing to accept.
-      settle: () => {
-        if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
+    this.#enqueue(
+      {
+        ...received,
+        // Once its connection is gone the broker has taken the delivery back, and its id
+        // means nothing (or another delivery) on the next connection: nothing to accept.
+        settle: () => {
+          if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
+        },
       },
-    });
+      ctx.receiver,
+    );
   }
 
-  receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {
-    return this.#queue.receive(options);
+  #enqueue(message: ReceivedMessage, link: Receiver | undefined): void {
+    if (link) this.#linkOf.set(message, link);
+    this.#queue.push(message);
+  }
+
+  async receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {
+    const message = await this.#queue.receive(options);
+    const link = message && this.#linkOf.get(message);
+    if (link) {
+      // Renewed in steps of a quarter window, as rhea does, not one flow frame per message.
+      const taken = (this.#taken.get(link) ?? 0) + 1;
+      const step = Math.max(1, Math.floor(this.#prefetch / 4));
+      if (taken < step) this.#taken.set(link, taken);
+      else {
+        this.#taken.set(link, 0);
+        if (link.is_open()) link.add_credit(taken);
+      }
+    }
+    return message;
   }
 
   async close(): Promise<void> {
@@ -135,7 +166,7 @@ export class Amqp10Reader implements PluginReader {
   }
 
   metrics(): unknown {
-    return { received: this.#received };
+    return { received: this.#received, buffered: this.#queue.size };
   }
 
   resetMetrics(): void {

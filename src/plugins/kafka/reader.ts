@@ -381,6 +381,7 @@ export class KafkaReader implements PluginReader {
       memberId: consumer?.memberId ?? undefined,
       assignments: consumer?.assignments ?? undefined,
       messagesReceived: this.#received,
+      buffered: this.#queue.size,
     };
   }
 

@@ -1,5 +1,10 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
-import { AlreadyConnectedError, AuthorizationError, InvalidArgumentError } from '../../errors.js';
+import {
+  AlreadyConnectedError,
+  AuthorizationError,
+  InvalidArgumentError,
+  NotOpenError,
+} from '../../errors.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { connectClient } from './connection.js';
@@ -29,6 +34,8 @@ export class MqttReader implements PluginReader {
   readonly #settled = new WeakMap<IPublishPacket, Promise<void>>();
   /** The callback that lets MQTT.js read on, held while QoS 0 messages pile up. */
   #paused: (() => void) | undefined;
+  /** Messages MQTT.js waits on, each with what lets it go on. */
+  readonly #held = new Set<(error?: Error) => void>();
   /** Resolves when MQTT.js first waits for the user before reading on. */
   readonly #holding = Promise.withResolvers<void>();
   #client: MqttClient | undefined;
@@ -73,8 +80,8 @@ export class MqttReader implements PluginReader {
           done(0);
           return;
         }
-        this.#holding.resolve();
-        this.#deliver(topic, payload, packet).then(() => done(0));
+        // An error lets MQTT.js read on without a PUBREC (and report it as a client error).
+        this.#hold(this.#deliver(topic, payload, packet), (error) => done(error ?? 0));
       };
     }
     // QoS 0 and 1 (and QoS 2 on MQTT 3, at PUBREL): the 'message' event comes just before
@@ -84,16 +91,33 @@ export class MqttReader implements PluginReader {
       const settled = this.#deliver(topic, payload, packet);
       if (packet.qos > 0) this.#settled.set(packet, settled);
     });
+    // An error lets MQTT.js read on without acknowledging the message.
     client.handleMessage = (packet, done) => {
       const settled = this.#settled.get(packet as IPublishPacket);
-      if (settled) {
-        this.#holding.resolve();
-        settled.then(() => done());
-      } else if (this.#queue.size >= QOS0_HIGH_WATER_MARK) {
+      if (settled) this.#hold(settled, done);
+      else if (this.#queue.size >= QOS0_HIGH_WATER_MARK && !this.#queue.closed) {
         this.#holding.resolve();
         this.#paused = () => done();
       } else done();
     };
+  }
+
+  /**
+   * Lets MQTT.js go on (`proceed()`, acknowledging) once the user is done with the message,
+   * or, if the reader closes first, without acknowledging it (`proceed(error)`), so that the
+   * connection can close and the broker keeps the message for the next reader.
+   */
+  #hold(settled: Promise<void>, proceed: (error?: Error) => void): void {
+    this.#holding.resolve();
+    if (this.#queue.closed) {
+      proceed(new NotOpenError('the mqtt reader is closed'));
+      return;
+    }
+    const release = (error?: Error) => {
+      if (this.#held.delete(release)) proceed(error);
+    };
+    this.#held.add(release);
+    settled.then(() => release());
   }
 
   /** Queues the message; resolves once the user is done with it (QoS 1/2). */
@@ -136,6 +160,9 @@ export class MqttReader implements PluginReader {
 
   async close(): Promise<void> {
     this.#queue.close();
+    const unfinished = new NotOpenError('the mqtt reader closed before the message was handled');
+    for (const release of [...this.#held]) release(unfinished);
+    this.#resumeReading();
     const client = this.#client;
     if (!client) return;
     this.#client = undefined;
@@ -143,7 +170,7 @@ export class MqttReader implements PluginReader {
   }
 
   metrics(): unknown {
-    return { received: this.#received };
+    return { received: this.#received, buffered: this.#queue.size };
   }
 
   resetMetrics(): void {

@@ -25,6 +25,8 @@ runConformanceSuite({
     consumerGroup: (group) => ({ queue: group }),
     // A named queue outlives its readers and keeps what they did not acknowledge.
     identity: (id) => ({ typeSpec: { queue: id } }),
+    // prefetch (default 100): the broker sends no more unacknowledged messages.
+    bufferBound: 100,
     wildcard: (prefix) => `${prefix}.#`,
   },
 });

@@ -10,6 +10,8 @@ const features = (protocol: string) => ({
   persistence: false,
   seek: false,
   wildcard: (prefix: string) => `${prefix}/#`,
+  // A QoS 1 message held by the user stops MQTT.js reading the socket.
+  bufferBound: 1,
   // A persistent session under a fixed client id; on MQTT 5, one that outlives the connection.
   identity: (id: string) => ({
     clientId: id,
