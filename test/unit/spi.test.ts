@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { MessageQueue, parseBroker } from '../../src/spi/index.js';
+import { backoffDelay, MessageQueue, parseBroker } from '../../src/spi/index.js';
 import { byteArrayValueType, textValueType } from '../../src/value-types/index.js';
 
 const message = (n: number) => ({ bytes: Uint8Array.of(n), topic: 't', raw: n });
@@ -13,6 +13,15 @@ describe('parseBroker', () => {
     expect(parseBroker('[::1]', 80)).toEqual({ host: '::1', port: 80 });
     expect(() => parseBroker('host:99999', 1)).toThrow(InvalidArgumentError);
     expect(() => parseBroker('host:99999', 1)).toThrow(/host:99999/);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('doubles from the initial delay with each failed attempt, up to the maximum', () => {
+    const settings = { initialDelayMs: 100, maxDelayMs: 1000 };
+    expect([0, 1, 2, 3, 4, 10].map((failed) => backoffDelay(settings, failed))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
   });
 });
 

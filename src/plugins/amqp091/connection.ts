@@ -7,15 +7,10 @@ import {
   InvalidArgumentError,
   SinetError,
 } from '../../errors.js';
+import { type BackoffSettings, backoffDelay, sleep } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
 import type { PluginContext, TlsSettings } from '../../spi/types.js';
-import {
-  backoffDelay,
-  type Params,
-  type ReconnectSettings,
-  reconnectSettings,
-  sleep,
-} from './params.js';
+import { type Params, reconnectSettings } from './params.js';
 
 interface Endpoint {
   /** For messages: never carries the password. */
@@ -26,7 +21,7 @@ interface Endpoint {
 
 export interface ConnectionSettings {
   endpoints: Endpoint[];
-  reconnect: ReconnectSettings | undefined;
+  reconnect: BackoffSettings | undefined;
 }
 
 /** Brokers, credentials, vhost and TLS of a service, as amqplib wants them. */

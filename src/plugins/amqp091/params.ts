@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
+import type { BackoffSettings } from '../../spi/backoff.js';
 import type { PluginContext } from '../../spi/types.js';
 
 /**
@@ -71,16 +72,11 @@ export class Params {
   }
 }
 
-export interface ReconnectSettings {
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
-
 /**
  * `reconnect: false` turns reconnection off; `reconnect: { initial_delay_ms, max_delay_ms }`
  * tunes the exponential backoff (default 100 ms doubling up to 10 s).
  */
-export function reconnectSettings(params: Params): ReconnectSettings | undefined {
+export function reconnectSettings(params: Params): BackoffSettings | undefined {
   const value = params.raw('reconnect');
   if (value === false) return undefined;
   const block =
@@ -91,21 +87,4 @@ export function reconnectSettings(params: Params): ReconnectSettings | undefined
   };
   const initialDelayMs = ms('initial_delay_ms', 100);
   return { initialDelayMs, maxDelayMs: Math.max(initialDelayMs, ms('max_delay_ms', 10_000)) };
-}
-
-export function backoffDelay(settings: ReconnectSettings, attempt: number): number {
-  return Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** attempt);
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (the caller checks it). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

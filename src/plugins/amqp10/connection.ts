@@ -98,13 +98,16 @@ function tlsOptions(
   };
 }
 
+/** How long close() waits for the broker's answer before it lets the connection go. */
+const CLOSE_WAIT_MS = 5_000;
+
 export interface OpenedConnection {
   connection: Connection;
   label: string;
   /** In a 'disconnected' listener: whether the connection will be brought back. */
   reconnecting(): boolean;
-  /** Closes, calling off any reconnect to come. */
-  close(): void;
+  /** Closes, calling off any reconnect to come; resolves once the broker has closed too. */
+  close(): Promise<void>;
 }
 
 /**
@@ -153,10 +156,25 @@ export async function openConnection(
     properties: { connection_name: context.clientId },
   } as ConnectionOptions);
   const reconnector = new Reconnector(connection, reconnect);
-  const close = () => {
+  const close = async () => {
     reconnector.stop();
-    if (connection.is_open()) connection.close();
-    else socket?.destroy();
+    if (!connection.is_open()) {
+      socket?.destroy();
+      return;
+    }
+    // The broker drops the links' consumers when it closes: a reader opened right after with
+    // the same identity (a durable subscription takes one consumer) finds them gone.
+    const closed = new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, CLOSE_WAIT_MS);
+      connection.once('connection_close', done);
+      connection.once('disconnected', done);
+    });
+    connection.close();
+    await closed;
   };
   const label = () => `amqp${current.tls ? 's' : ''}://${current.host}:${current.port}`;
   try {
@@ -188,7 +206,7 @@ export async function openConnection(
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   } catch (error) {
-    close();
+    await close();
     throw error;
   }
   connection.on('connection_error', (ctx: EventContext) =>

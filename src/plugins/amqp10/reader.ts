@@ -162,7 +162,7 @@ export class Amqp10Reader implements PluginReader {
       if (this.#durable) receiver.detach();
       else receiver.close();
     }
-    opened.close();
+    await opened.close();
   }
 
   metrics(): unknown {

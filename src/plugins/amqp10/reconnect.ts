@@ -1,5 +1,5 @@
 import type { Connection, EventContext } from 'rhea';
-import { backoffDelay, type ReconnectSettings } from '../amqp091/params.js';
+import { type BackoffSettings, backoffDelay } from '../../spi/backoff.js';
 
 /**
  * rhea's default `non_fatal_errors`: a broker closing the connection with this condition
@@ -28,7 +28,7 @@ export class Reconnector {
 
   constructor(
     private readonly connection: Connection,
-    private readonly settings: ReconnectSettings | undefined,
+    private readonly settings: BackoffSettings | undefined,
   ) {
     connection.on('connection_open', () => {
       this.#failed = 0;

@@ -190,7 +190,7 @@ export class Amqp10Writer implements PluginWriter {
     await Promise.allSettled(this.#inFlight);
     this.#sender = undefined;
     this.#wake();
-    opened.close();
+    await opened.close();
   }
 
   metrics(): unknown {

@@ -8,6 +8,7 @@ import {
   type TopicWithPartitionAndOffset,
 } from '@platformatic/kafka';
 import { ConnectionError, NotOpenError } from '../../errors.js';
+import { backoffDelay, sleep } from '../../spi/backoff.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Commits } from './commits.js';
@@ -27,8 +28,8 @@ const COMMIT_INTERVAL_MS = { AT_MOST_ONCE: 101, AT_LEAST_ONCE: 5000, EXACTLY_ONC
 /** How long a reader whose connection broke keeps reconnecting before its receive fails with
  * ConnectionError: long enough for a broker restart or a leader election. */
 const RECONNECT_MS = 60_000;
-/** The longest pause between two reconnection attempts. */
-const RECONNECT_DELAY_MAX_MS = 2_000;
+/** The pause before each attempt to reconnect, doubling. */
+const RECONNECT_BACKOFF = { initialDelayMs: 500, maxDelayMs: 2_000 } as const;
 /** kafka-python's session_timeout_ms default. */
 const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
@@ -219,10 +220,8 @@ export class KafkaReader implements PluginReader {
     let last = first;
     await this.#stopStream();
     if (replace) await this.#dropConsumer();
-    for (let attempt = 1; ; attempt++) {
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(250 * 2 ** attempt, RECONNECT_DELAY_MAX_MS)),
-      );
+    for (let failed = 0; ; failed++) {
+      await sleep(backoffDelay(RECONNECT_BACKOFF, failed));
       if (epoch !== this.#epoch) return;
       try {
         if (!this.#consumer) {

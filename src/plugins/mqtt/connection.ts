@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { AuthorizationError, ConnectionError, type SinetError } from '../../errors.js';
+import { backoffDelay } from '../../spi/backoff.js';
 import type { CallOptions, Logger } from '../../spi/types.js';
 import type { MqttSettings, Server } from './settings.js';
 import { loadTls } from './tls.js';
@@ -107,15 +108,15 @@ function attempt(
  * fail waiting publishes when a keepalive times out.)
  */
 function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Logger): void {
-  client.options.reconnectPeriod = settings.reconnectMinMs;
+  let failed = 0;
+  client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   client.on('connect', () => {
-    client.options.reconnectPeriod = settings.reconnectMinMs;
+    failed = 0;
+    client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   });
   client.on('reconnect', () => {
-    client.options.reconnectPeriod = Math.min(
-      (client.options.reconnectPeriod ?? settings.reconnectMinMs) * 2,
-      settings.reconnectMaxMs,
-    );
+    failed++;
+    client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   });
   client.on('offline', () =>
     logger.warn(`mqtt: lost the connection to ${settings.label}; reconnecting`),

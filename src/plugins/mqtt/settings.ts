@@ -1,5 +1,6 @@
 import type { IClientOptions } from 'mqtt';
 import { InvalidArgumentError } from '../../errors.js';
+import type { BackoffSettings } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
 import type { Consistency, PluginContext } from '../../spi/types.js';
 import { ParamReader } from './param-reader.js';
@@ -46,8 +47,8 @@ export interface MqttSettings {
   readonly websocketHeaders: Record<string, string> | undefined;
   readonly qos: QoS;
   readonly retain: boolean;
-  readonly reconnectMinMs: number;
-  readonly reconnectMaxMs: number;
+  /** paho's `reconnect_delay` min_delay..max_delay. */
+  readonly reconnect: BackoffSettings;
   /** Most QoS 1/2 publishes awaiting their acknowledgement at once; unbounded when undefined. */
   readonly maxInflight: number | undefined;
   /** The will payload as a SINETStream message, made at connect time (it may need crypto). */
@@ -212,8 +213,7 @@ export function readSettings(context: PluginContext): MqttSettings {
     websocketHeaders: ws?.stringMap('headers'),
     qos,
     retain: p.boolean('retain') ?? false,
-    reconnectMinMs,
-    reconnectMaxMs,
+    reconnect: { initialDelayMs: reconnectMinMs, maxDelayMs: reconnectMaxMs },
     maxInflight: inflightOf(p),
     encodeWill: will ? willEncoderOf(p, context) : undefined,
   };
