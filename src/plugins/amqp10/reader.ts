@@ -28,7 +28,8 @@ export class Amqp10Reader implements PluginReader {
   readonly #linkOf = new WeakMap<ReceivedMessage, Receiver>();
   /** Per link, messages taken since its credit was last renewed. */
   readonly #taken = new Map<Receiver, number>();
-  #prefetch = 0;
+  /** Credit is renewed in steps of a quarter window, as rhea does, not a flow per message. */
+  #creditStep = 1;
   #opened: OpenedConnection | undefined;
   #prefix = '';
   /** Counts lost connections: a delivery belongs to the one it came on. */
@@ -52,7 +53,7 @@ export class Amqp10Reader implements PluginReader {
     const { prefix, capabilities } = addressing(this.#params);
     this.#prefix = prefix;
     const prefetch = this.#params.number('prefetch') ?? 100;
-    this.#prefetch = prefetch;
+    this.#creditStep = Math.max(1, Math.floor(prefetch / 4));
     const subscription = this.#params.string('subscription_name');
     for (const topic of this.context.topics) {
       const receiver = connection.open_receiver({
@@ -140,10 +141,8 @@ export class Amqp10Reader implements PluginReader {
     const message = await this.#queue.receive(options);
     const link = message && this.#linkOf.get(message);
     if (link) {
-      // Renewed in steps of a quarter window, as rhea does, not one flow frame per message.
       const taken = (this.#taken.get(link) ?? 0) + 1;
-      const step = Math.max(1, Math.floor(this.#prefetch / 4));
-      if (taken < step) this.#taken.set(link, taken);
+      if (taken < this.#creditStep) this.#taken.set(link, taken);
       else {
         this.#taken.set(link, 0);
         if (link.is_open()) link.add_credit(taken);

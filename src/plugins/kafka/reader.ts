@@ -218,8 +218,8 @@ export class KafkaReader implements PluginReader {
     const epoch = this.#epoch;
     const deadline = Date.now() + RECONNECT_MS;
     let last = first;
-    await this.#stopStream();
     if (replace) await this.#dropConsumer();
+    else await this.#stopStream();
     for (let failed = 0; ; failed++) {
       await sleep(backoffDelay(RECONNECT_BACKOFF, failed));
       if (epoch !== this.#epoch) return;

@@ -4,6 +4,7 @@ import {
   Producer,
 } from '@platformatic/kafka';
 import { ConnectionError, InvalidArgumentError, NotOpenError, PublishError } from '../../errors.js';
+import { sleep } from '../../spi/backoff.js';
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { connectionOptions } from './connection.js';
 import { transient, translate } from './errors.js';
@@ -247,7 +248,7 @@ export class KafkaWriter implements PluginWriter {
     const delay = num(this.#params, 'retry_backoff_ms') ?? DEFAULT_RESEND_DELAY_MS;
     const waitUntil = Date.now() + LEADER_WAIT_MS;
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
       if (this.#producer !== producer || Date.now() - started > DELIVERY_TIMEOUT_MS) return false;
       let metadata: Metadata;
       try {
