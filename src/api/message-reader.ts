@@ -14,6 +14,7 @@ import { type PluginHandle, ServiceClient } from './service-client.js';
 
 /** What MessageReader and AsyncMessageReader share: topics, timeout, decoding. */
 export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClient<H> {
+  protected readonly role = 'reader' as const;
   readonly #options: ReaderOptions<T>;
   #deserialize: ((bytes: Uint8Array) => T) | undefined;
 
@@ -48,7 +49,12 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
           'use AT_MOST_ONCE',
       );
     }
-    return { ...context, topics: this.topics, receiveTimeoutMs: this.receiveTimeoutMs };
+    return {
+      ...context,
+      topics: this.topics,
+      receiveTimeoutMs: this.receiveTimeoutMs,
+      maxUnackedMessages: this.resolved.maxUnackedMessages,
+    };
   }
 
   /** Envelope and value decoding; failures are counted and rethrown as they are. */

@@ -14,6 +14,7 @@ export interface PublishOptions {
 }
 
 abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
+  protected readonly role = 'writer' as const;
   readonly #options: WriterOptions<T>;
   #serialize: ((value: T) => Uint8Array) | undefined;
 

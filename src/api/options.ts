@@ -49,6 +49,11 @@ export interface ReaderOptions<T = unknown> extends CommonOptions {
   valueDeserializer?: (bytes: Uint8Array) => T;
   /** End iteration after this many milliseconds without a message (default: wait forever). */
   receiveTimeoutMs?: number;
+  /**
+   * The most messages the reader holds that the loop has not finished with (default 100);
+   * above it the broker keeps them.
+   */
+  maxUnackedMessages?: number;
 }
 
 const COMMON_OPTION_KEYS: Readonly<Record<string, string>> = {
@@ -60,6 +65,7 @@ const COMMON_OPTION_KEYS: Readonly<Record<string, string>> = {
   clientId: 'client_id',
   valueType: 'value_type',
   receiveTimeoutMs: 'receive_timeout_ms',
+  maxUnackedMessages: 'max_unacked_messages',
   dataEncryption: 'data_encryption',
   crypto: 'crypto',
   dataCompression: 'data_compression',

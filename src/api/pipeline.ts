@@ -1,9 +1,9 @@
-import { InlineFiles } from '../config/inline-files.js';
 import { applyCommonTwins, type ResolvedService, resolveService } from '../config/resolve.js';
-import { toTlsSettings } from '../config/tls.js';
+import { loadTlsSettings } from '../config/tls.js';
 import { createCipher } from '../crypto/index.js';
 import { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import { InvalidArgumentError, UnsupportedServiceTypeError } from '../errors.js';
+import { readParameters, twinsOf } from '../spi/read-parameters.js';
 import type { PluginModule, PluginRegistry } from '../spi/registry.js';
 import type { BrokerPlugin, Logger, PluginContext } from '../spi/types.js';
 
@@ -89,25 +89,31 @@ async function encodeMessage(
   return envelope.encode(valueType.serialize(serializable), 0).bytes;
 }
 
-/** What the plugin is told; `*_data` values become private temp files owned by `files`. */
-export function pluginContext(
+/**
+ * What the plugin is told: its parameters checked against its declarations (the other
+ * role's skipped), and TLS files read once.
+ */
+export async function pluginContext(
   resolved: ResolvedService,
   plugin: BrokerPlugin,
-  files: InlineFiles,
+  role: 'reader' | 'writer',
   logger: Logger,
   registry: PluginRegistry,
-): PluginContext {
+): Promise<PluginContext> {
+  const where = `service "${resolved.service}": `;
+  const declarations = plugin.parameters;
+  const params = applyCommonTwins(resolved, declarations && twinsOf(declarations));
   return {
     service: resolved.service,
     type: resolved.type,
     brokers: resolved.brokers,
     consistency: resolved.consistency,
     clientId: resolved.clientId,
-    tls: toTlsSettings(resolved.tls && files.materialize(resolved.tls, 'tls.')),
-    params: files.materialize(applyCommonTwins(resolved, plugin.commonTwins)),
+    tls: resolved.tls && (await loadTlsSettings(resolved.tls, where, logger)),
+    params: declarations
+      ? await readParameters(declarations, params, { role, where, type: resolved.type, logger })
+      : params,
     logger,
     encodeMessage: (value, settings) => encodeMessage(value, settings, registry, logger),
   };
 }
-
-export { InlineFiles };

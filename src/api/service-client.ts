@@ -7,7 +7,7 @@ import type { PluginRegistry } from '../spi/registry.js';
 import type { BrokerPlugin, Consistency, Logger, PluginContext } from '../spi/types.js';
 import { stderrLogger } from './load-service.js';
 import type { CommonOptions } from './options.js';
-import { buildEnvelope, InlineFiles, loadBrokerPlugin, pluginContext } from './pipeline.js';
+import { buildEnvelope, loadBrokerPlugin, pluginContext } from './pipeline.js';
 
 type State = 'created' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -28,7 +28,6 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   protected readonly logger: Logger;
   protected readonly recorder = new MetricsRecorder();
   readonly #registry: PluginRegistry;
-  readonly #files = new InlineFiles();
   #state: State = 'created';
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -84,7 +83,6 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     try {
       await this.#opening;
     } catch (error) {
-      this.#files.remove();
       this.#state = 'created';
       throw error;
     }
@@ -97,7 +95,13 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
     this.#envelope = await buildEnvelope(this.resolved, this.#registry);
     await this.prepare(this.#registry);
-    const context = pluginContext(this.resolved, plugin, this.#files, this.logger, this.#registry);
+    const context = await pluginContext(
+      this.resolved,
+      plugin,
+      this.role,
+      this.logger,
+      this.#registry,
+    );
     const handle = this.createHandle(plugin, context);
     this.#handle = handle;
     try {
@@ -130,7 +134,6 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     try {
       await this.#handle?.close();
     } finally {
-      this.#files.remove();
       this.#state = 'closed';
     }
   }
@@ -155,6 +158,8 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     return `${this.constructor.name} for service "${this.resolved.service}"`;
   }
 
+  /** Which parameters the plugin is given: a writer's, or a reader's. */
+  protected abstract readonly role: 'reader' | 'writer';
   /** Look up value types and the like before the plugin is created. */
   protected abstract prepare(registry: PluginRegistry): Promise<void>;
   protected abstract createHandle(plugin: BrokerPlugin, context: PluginContext): H;

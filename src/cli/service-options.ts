@@ -138,6 +138,7 @@ const SNAKE_TO_OPTION: Readonly<Record<string, string>> = {
   client_id: 'clientId',
   value_type: 'valueType',
   receive_timeout_ms: 'receiveTimeoutMs',
+  max_unacked_messages: 'maxUnackedMessages',
   data_encryption: 'dataEncryption',
   data_compression: 'dataCompression',
   user_data_only: 'userDataOnly',

@@ -25,6 +25,8 @@ export interface ResolvedService {
   readonly clientId: string;
   readonly valueType: string;
   readonly receiveTimeoutMs: number;
+  /** Messages a reader may hold that the user has not finished with. */
+  readonly maxUnackedMessages: number;
   readonly dataEncryption: boolean;
   readonly crypto: Readonly<Record<string, unknown>>;
   readonly dataCompression: boolean;
@@ -89,6 +91,9 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** As AMQP's customary prefetch: enough to keep a fast loop busy, little held on a crash. */
+const DEFAULT_MAX_UNACKED = 100;
+
 function toTimeout(value: unknown): number {
   if (value === undefined || value === null || value === 'inf') return Number.POSITIVE_INFINITY;
   return value as number;
@@ -140,6 +145,7 @@ export function resolveService(input: ResolveInput): ResolvedService {
     clientId: typeof clientId === 'string' && clientId !== '' ? clientId : makeClientId(),
     valueType: typeof valueType === 'string' ? valueType : (valueType as { name: string }).name,
     receiveTimeoutMs: toTimeout(common.receive_timeout_ms),
+    maxUnackedMessages: (common.max_unacked_messages as number | undefined) ?? DEFAULT_MAX_UNACKED,
     dataEncryption: common.data_encryption === true,
     crypto: isMapping(common.crypto) ? common.crypto : {},
     dataCompression: common.data_compression === true,

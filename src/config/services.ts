@@ -11,6 +11,7 @@ export const COMMON_KEYS = new Set([
   'consistency',
   'value_type',
   'receive_timeout_ms',
+  'max_unacked_messages',
   'data_compression',
   'compression',
   'data_encryption',

@@ -58,6 +58,10 @@ export const COMMON_KEY_CHECKS: Readonly<Record<string, { check: Check; expected
     expected: 'a string',
   },
   receive_timeout_ms: { check: isTimeout, expected: 'a number of milliseconds' },
+  max_unacked_messages: {
+    check: (v) => typeof v === 'number' && Number.isInteger(v) && v > 0,
+    expected: 'a whole number above 0',
+  },
   data_compression: { check: isBoolean, expected: 'true or false' },
   data_encryption: { check: isBoolean, expected: 'true or false' },
   user_data_only: { check: isBoolean, expected: 'true or false' },

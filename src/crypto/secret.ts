@@ -18,6 +18,11 @@ export class Secret {
     return this.#bytes;
   }
 
+  /** The secret as UTF-8 text, for a client library that takes a password string. */
+  revealText(): string {
+    return new TextDecoder().decode(this.#bytes);
+  }
+
   toString(): string {
     return REDACTED;
   }

@@ -4,6 +4,9 @@
  * message is received.
  */
 
+import type { Secret } from '../crypto/secret.js';
+import type { ParamDeclarations } from './parameters.js';
+
 export type Consistency = 'AT_MOST_ONCE' | 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
 
 /** Where the library writes what it has to say; the default writes warnings to stderr. */
@@ -13,22 +16,22 @@ export interface Logger {
 }
 
 /**
- * The common `tls` block of a service, with `*_data` values already written to private
- * temporary files. Plugins map it to their client's options.
+ * The common `tls` block of a service, its files read once by core (`ca_certs` or the inline
+ * `ca_certs_data`, ...), so plugins hand the bytes to their client and never touch a file.
  */
 export interface TlsSettings {
-  /** CA certificate file (PEM). */
-  caCerts?: string;
-  /** Client certificate file (PEM). */
-  certfile?: string;
-  /** Client private key file (PEM). */
-  keyfile?: string;
+  /** CA certificates (PEM). */
+  readonly ca?: Uint8Array;
+  /** Client certificate (PEM). */
+  readonly cert?: Uint8Array;
+  /** Client private key (PEM). */
+  readonly key?: Uint8Array;
   /** Passphrase of the client private key. */
-  keyfilePassword?: string;
+  readonly keyPassword?: Secret;
   /** OpenSSL cipher list. */
-  ciphers?: string;
+  readonly ciphers?: string;
   /** Check that the server certificate names the host (default true). */
-  checkHostname: boolean;
+  readonly checkHostname: boolean;
 }
 
 /** Everything a plugin is told about the service it serves. */
@@ -43,7 +46,8 @@ export interface PluginContext {
   readonly tls: TlsSettings | undefined;
   /**
    * Broker-specific parameters: `type_spec` of a v3 file, and the keys SINETStream itself
-   * does not use in v1/v2 files, with the API's `typeSpec` applied on top.
+   * does not use in v1/v2 files, with the API's `typeSpec` applied on top. When the plugin
+   * declares `parameters`, core has checked them: see `paramsOf`.
    */
   readonly params: Readonly<Record<string, unknown>>;
   readonly logger: Logger;
@@ -64,6 +68,12 @@ export interface ReaderContext extends PluginContext {
   readonly topics: readonly string[];
   /** Milliseconds of silence after which iteration ends; Infinity waits forever. */
   readonly receiveTimeoutMs: number;
+  /**
+   * `max_unacked_messages`: the most messages the reader may hold that the user has not
+   * finished with (received and queued, or handed out and not settled). Above it the
+   * plugin stops taking from the broker (prefetch, link credit, paused fetches or socket).
+   */
+  readonly maxUnackedMessages: number;
 }
 
 export interface CallOptions {
@@ -123,10 +133,12 @@ export interface BrokerPlugin {
   /** The service `type` this plugin serves, e.g. `mqtt`. */
   readonly type: string;
   /**
-   * Broker-specific keys that stand for a common option, e.g. `{ qos: 'consistency' }`.
-   * A twin given in the config file gives way to its common option given to the API.
+   * Every parameter the plugin takes. Core checks the service's parameters against them
+   * before the plugin sees them (wrong types are errors, unknown keys warnings) and
+   * `sinetstream config` checks config files with them. A plugin without declarations gets
+   * the parameters as written, unchecked.
    */
-  readonly commonTwins?: Readonly<Record<string, string>>;
+  readonly parameters?: ParamDeclarations;
   /**
    * Set when the plugin's readers cannot hold back a message's acknowledgement until `settle`
    * (their client acknowledges on arrival): core then refuses AT_LEAST_ONCE and EXACTLY_ONCE

@@ -8,3 +8,8 @@ export {
   runConformanceSuite,
 } from './conformance.js';
 export type { BufferBound, ReaderIdentity } from './contract.js';
+export {
+  createReaderContext,
+  createWriterContext,
+  type PluginContextInput,
+} from './plugin-context.js';

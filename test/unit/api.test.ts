@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   AlreadyConnectedError,
@@ -16,7 +17,7 @@ import {
   UnsupportedOperationError,
   UnsupportedServiceTypeError,
 } from '../../src/index.js';
-import type { BrokerPlugin } from '../../src/spi/index.js';
+import type { BrokerPlugin, TlsSettings } from '../../src/spi/index.js';
 import { MessageQueue } from '../../src/spi/index.js';
 
 let brokerCount = 0;
@@ -144,28 +145,47 @@ describe('MessageWriter and MessageReader on type: memory', () => {
     expect(writer.metrics.errorCountTotal).toBe(1);
   });
 
-  it('writes *_data values to private files that are gone after close', async () => {
-    let seenPath = '';
+  it('hands plugins TLS material as bytes, inline *_data or read once from a file', async () => {
+    const seen: (TlsSettings | undefined)[] = [];
     const registry = createRegistry().registerBroker('probe', {
       type: 'probe',
       createReader: () => {
         throw new Error('unused');
       },
       createWriter: (context) => {
-        seenPath = context.tls?.caCerts ?? '';
+        seen.push(context.tls);
         return { open: async () => {}, publish: async () => {}, close: async () => {} };
       },
     });
-    const writer = new MessageWriter({
-      config: { s: { type: 'probe', topic: 't', tls: { ca_certs_data: 'PEM TEXT' } } },
+    const directory = mkdtempSync(join(tmpdir(), 'sinetstream-tls-'));
+    const caFile = join(directory, 'ca.pem');
+    writeFileSync(caFile, 'CA FROM FILE');
+    const tmpBefore = readdirSync(tmpdir()).length;
+    const tlsBlocks = [
+      { ca_certs_data: 'PEM TEXT', keyfile_password: 'pass-phrase' },
+      { ca_certs: caFile, check_hostname: false },
+    ];
+    for (const tls of tlsBlocks) {
+      const writer = new MessageWriter({
+        config: { s: { type: 'probe', topic: 't', tls } },
+        registry,
+      });
+      await writer.open();
+      await writer.close();
+    }
+    expect(readdirSync(tmpdir()).length).toBe(tmpBefore);
+    const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
+    expect(text(seen[0]?.ca)).toBe('PEM TEXT');
+    expect(seen[0]?.checkHostname).toBe(true);
+    expect(seen[0]?.keyPassword?.revealText()).toBe('pass-phrase');
+    expect(inspect(seen[0])).not.toContain('pass-phrase');
+    expect(text(seen[1]?.ca)).toBe('CA FROM FILE');
+    expect(seen[1]?.checkHostname).toBe(false);
+    const missing = new MessageWriter({
+      config: { s: { type: 'probe', topic: 't', tls: { certfile: join(directory, 'none.pem') } } },
       registry,
     });
-    await writer.open();
-    const { readFileSync, statSync, existsSync } = await import('node:fs');
-    expect(readFileSync(seenPath, 'utf8')).toBe('PEM TEXT');
-    expect(statSync(seenPath).mode & 0o077).toBe(0);
-    await writer.close();
-    expect(existsSync(seenPath)).toBe(false);
+    await expect(missing.open()).rejects.toThrow(/parameter tls\.certfile: cannot read/);
   });
 });
 

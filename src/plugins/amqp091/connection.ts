@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import amqp, { type Channel, type ChannelModel, type Options } from 'amqplib';
 import {
   AuthorizationError,
@@ -7,10 +5,17 @@ import {
   InvalidArgumentError,
   SinetError,
 } from '../../errors.js';
-import { type BackoffSettings, backoffDelay, sleep } from '../../spi/backoff.js';
+import {
+  type BackoffSettings,
+  backoffDelay,
+  DEFAULT_RECONNECT_BACKOFF,
+  reconnectBackoff,
+  sleep,
+} from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
-import type { PluginContext, TlsSettings } from '../../spi/types.js';
-import { type Params, reconnectSettings } from './params.js';
+import { nodeTlsOptions } from '../../spi/tls.js';
+import type { PluginContext } from '../../spi/types.js';
+import type { Amqp091Params } from './parameters.js';
 
 interface Endpoint {
   /** For messages: never carries the password. */
@@ -25,15 +30,12 @@ export interface ConnectionSettings {
 }
 
 /** Brokers, credentials, vhost and TLS of a service, as amqplib wants them. */
-export function connectionSettings(context: PluginContext, params: Params): ConnectionSettings {
-  const vhost = params.string('vhost') ?? '/';
-  const username = params.string('username') ?? 'guest';
-  const password = params.string('password') ?? 'guest';
-  const heartbeat = params.number('heartbeat');
-  const timeout = params.number('connect_timeout_ms') ?? 10_000;
+export function connectionSettings(context: PluginContext, p: Amqp091Params): ConnectionSettings {
+  const { vhost, username, heartbeat, server_name: serverName } = p;
+  const password = p.password?.revealText() ?? 'guest';
+  const timeout = p.connect_timeout_ms;
   const tls = context.tls;
   const protocol = tls ? 'amqps' : 'amqp';
-  const serverName = params.string('server_name');
   if (context.brokers.length === 0) {
     throw new InvalidArgumentError(`${context.service}: brokers: at least one broker is needed`);
   }
@@ -43,7 +45,7 @@ export function connectionSettings(context: PluginContext, params: Params): Conn
       timeout,
       noDelay: true,
       clientProperties: { connection_name: context.clientId },
-      ...(tls ? tlsOptions(tls, serverName ?? (isIP(host) ? undefined : host)) : {}),
+      ...(tls ? nodeTlsOptions(tls, host, serverName) : {}),
     };
     return {
       label: `${protocol}://${username}@${host}:${port}${vhost === '/' ? '/' : `/${vhost}`}`,
@@ -51,21 +53,7 @@ export function connectionSettings(context: PluginContext, params: Params): Conn
       socket,
     };
   });
-  return { endpoints, reconnect: reconnectSettings(params) };
-}
-
-function tlsOptions(tls: TlsSettings, servername: string | undefined): Record<string, unknown> {
-  const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
-  return {
-    ca: read(tls.caCerts),
-    cert: read(tls.certfile),
-    key: read(tls.keyfile),
-    passphrase: tls.keyfilePassword,
-    ciphers: tls.ciphers,
-    servername,
-    // Only the name check is skipped: the chain is still verified against the CA.
-    ...(tls.checkHostname ? {} : { checkServerIdentity: () => undefined }),
-  };
+  return { endpoints, reconnect: reconnectBackoff(p.reconnect, DEFAULT_RECONNECT_BACKOFF) };
 }
 
 /** RabbitMQ's 403 ACCESS_REFUSED and 530 NOT_ALLOWED (vhost) mean "not allowed", not "down". */

@@ -1,4 +1,5 @@
 import type { BrokerPlugin } from '../../spi/types.js';
+import { AMQP091_PARAMETERS } from './parameters.js';
 import { Amqp091Reader } from './reader.js';
 import { Amqp091Writer } from './writer.js';
 
@@ -9,6 +10,7 @@ import { Amqp091Writer } from './writer.js';
  */
 export const plugin: BrokerPlugin = {
   type: 'amqp-0.9.1',
+  parameters: AMQP091_PARAMETERS,
   createWriter: (context) => new Amqp091Writer(context),
   createReader: (context) => new Amqp091Reader(context),
 };

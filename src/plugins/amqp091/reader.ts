@@ -1,9 +1,10 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ConnectionError } from '../../errors.js';
 import { MessageQueue } from '../../spi/message-queue.js';
+import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Amqp091Connection, connectionSettings } from './connection.js';
-import { Params } from './params.js';
+import { AMQP091_PARAMETERS, type Amqp091Params } from './parameters.js';
 import { declareReaderQueues, type Topology, topology } from './topology.js';
 
 /** Auto-ack readers have no prefetch window: past this many buffered messages, stop consuming. */
@@ -16,7 +17,7 @@ const HIGH_WATER_MARK = 1000;
  * `prefetch` bounds the unacknowledged messages (1 gives fair dispatch among workers).
  */
 export class Amqp091Reader implements PluginReader {
-  readonly #params: Params;
+  readonly #params: Amqp091Params;
   readonly #topology: Topology;
   readonly #ack: boolean;
   readonly #prefetch: number;
@@ -29,10 +30,10 @@ export class Amqp091Reader implements PluginReader {
   #received = 0;
 
   constructor(private readonly context: ReaderContext) {
-    this.#params = new Params(context);
+    this.#params = paramsOf(context, AMQP091_PARAMETERS);
     this.#topology = topology(this.#params);
     this.#ack = context.consistency !== 'AT_MOST_ONCE';
-    this.#prefetch = this.#params.number('prefetch') ?? 100;
+    this.#prefetch = this.#params.prefetch ?? context.maxUnackedMessages;
     this.#queue = new MessageQueue(
       this.#ack
         ? {}

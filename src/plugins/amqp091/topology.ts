@@ -1,8 +1,6 @@
 import type { Channel, Options } from 'amqplib';
 import type { PluginContext } from '../../spi/types.js';
-import type { Params } from './params.js';
-
-export const EXCHANGE_TYPES = ['direct', 'fanout', 'topic', 'headers'] as const;
+import type { Amqp091Params, EXCHANGE_TYPES } from './parameters.js';
 
 /**
  * Where messages go: `exchange` (default: the default exchange, which routes a topic to the
@@ -24,20 +22,20 @@ export interface Topology {
   bind: boolean;
 }
 
-export function topology(params: Params): Topology {
-  const exchange = params.string('exchange') ?? '';
+export function topology(p: Amqp091Params): Topology {
+  const named = p.exchange !== '';
   return {
-    exchange,
-    exchangeType: params.oneOf('exchange_type', EXCHANGE_TYPES) ?? 'direct',
-    exchangeDeclare: params.boolean('exchange_declare') ?? exchange !== '',
-    exchangeDurable: params.boolean('exchange_durable') ?? true,
-    queue: params.string('queue'),
-    queueDeclare: params.boolean('queue_declare') ?? true,
-    queueDurable: params.boolean('queue_durable'),
-    queueExclusive: params.boolean('queue_exclusive'),
-    queueAutoDelete: params.boolean('queue_auto_delete'),
-    queueArguments: params.mapping('queue_arguments'),
-    bind: params.boolean('bind') ?? exchange !== '',
+    exchange: p.exchange,
+    exchangeType: p.exchange_type,
+    exchangeDeclare: p.exchange_declare ?? named,
+    exchangeDurable: p.exchange_durable,
+    queue: p.queue,
+    queueDeclare: p.queue_declare,
+    queueDurable: p.queue_durable,
+    queueExclusive: p.queue_exclusive,
+    queueAutoDelete: p.queue_auto_delete,
+    queueArguments: p.queue_arguments,
+    bind: p.bind ?? named,
   };
 }
 

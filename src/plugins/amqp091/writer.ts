@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import type { Channel, ConfirmChannel, Message, Options } from 'amqplib';
 import { ConnectionError, NotOpenError, PublishError } from '../../errors.js';
+import { paramsOf } from '../../spi/parameters.js';
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { Amqp091Connection, connectionSettings, toSinetError } from './connection.js';
-import { Params } from './params.js';
+import { AMQP091_PARAMETERS, type Amqp091Params } from './parameters.js';
 import { declareExchange, queueOptions, type Topology, topology } from './topology.js';
 
 /**
@@ -13,7 +14,7 @@ import { declareExchange, queueOptions, type Topology, topology } from './topolo
  */
 export class Amqp091Writer implements PluginWriter {
   readonly #topology: Topology;
-  readonly #params: Params;
+  readonly #params: Amqp091Params;
   readonly #confirm: boolean;
   readonly #persistent: boolean;
   readonly #mandatory: boolean;
@@ -28,7 +29,7 @@ export class Amqp091Writer implements PluginWriter {
   #failed = 0;
 
   constructor(private readonly context: WriterContext) {
-    this.#params = new Params(context);
+    this.#params = paramsOf(context, AMQP091_PARAMETERS);
     this.#topology = topology(this.#params);
     if (context.consistency === 'EXACTLY_ONCE') {
       context.logger.warn(
@@ -36,8 +37,8 @@ export class Amqp091Writer implements PluginWriter {
       );
     }
     this.#confirm = context.consistency !== 'AT_MOST_ONCE';
-    this.#persistent = this.#params.boolean('persistent') ?? this.#confirm;
-    this.#mandatory = this.#params.boolean('mandatory') ?? false;
+    this.#persistent = this.#params.persistent ?? this.#confirm;
+    this.#mandatory = this.#params.mandatory;
   }
 
   async open(options: { signal?: AbortSignal } = {}): Promise<void> {

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import net, { isIP } from 'node:net';
+import net from 'node:net';
 import tls from 'node:tls';
 import rhea, {
   type Connection,
@@ -14,9 +13,11 @@ import {
   InvalidArgumentError,
   SinetError,
 } from '../../errors.js';
+import { DEFAULT_RECONNECT_BACKOFF, reconnectBackoff } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
-import type { PluginContext, TlsSettings } from '../../spi/types.js';
-import { type Params, reconnectSettings } from '../amqp091/params.js';
+import { nodeTlsOptions } from '../../spi/tls.js';
+import type { PluginContext } from '../../spi/types.js';
+import type { Amqp10Params } from './parameters.js';
 import { Reconnector } from './reconnect.js';
 
 interface Endpoint {
@@ -51,13 +52,13 @@ const MECHANISMS = ['ANONYMOUS', 'PLAIN', 'EXTERNAL', 'XOAUTH2'] as const;
  * preference among those decides); by default PLAIN with a user and password, ANONYMOUS
  * without, plus EXTERNAL when a client certificate is given. `sasl: false` skips SASL.
  */
-function saslOptions(context: PluginContext, params: Params): Partial<ConnectionOptions> {
-  if (params.boolean('sasl') === false) return {};
-  const username = params.string('username');
-  const password = params.string('password');
-  const allowed = params.strings('sasl_mechanisms')?.map((m) => m.toUpperCase()) ?? [
+function saslOptions(context: PluginContext, p: Amqp10Params): Partial<ConnectionOptions> {
+  if (!p.sasl) return {};
+  const username = p.username;
+  const password = p.password?.revealText();
+  const allowed = p.sasl_mechanisms?.map((m) => m.toUpperCase()) ?? [
     username && password ? 'PLAIN' : 'ANONYMOUS',
-    ...(context.tls?.certfile ? ['EXTERNAL'] : []),
+    ...(context.tls?.cert ? ['EXTERNAL'] : []),
   ];
   const mechanisms = rhea.sasl.client_mechanisms();
   for (const name of allowed) {
@@ -77,25 +78,6 @@ function saslOptions(context: PluginContext, params: Params): Partial<Connection
     if (name === 'XOAUTH2') mechanisms.enable_xoauth2(username!, password!);
   }
   return { sasl_mechanisms: mechanisms } as Partial<ConnectionOptions>;
-}
-
-function tlsOptions(
-  settings: TlsSettings | undefined,
-  host: string,
-  serverName: string | undefined,
-) {
-  const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
-  return {
-    ca: read(settings?.caCerts),
-    cert: read(settings?.certfile),
-    key: read(settings?.keyfile),
-    passphrase: settings?.keyfilePassword,
-    ciphers: settings?.ciphers,
-    servername: serverName ?? (isIP(host) ? undefined : host),
-    rejectUnauthorized: true,
-    // Only the name check is skipped: the chain is still verified against the CA.
-    ...(settings && !settings.checkHostname ? { checkServerIdentity: () => undefined } : {}),
-  };
 }
 
 /** How long close() waits for the broker's answer before it lets the connection go. */
@@ -118,7 +100,7 @@ export interface OpenedConnection {
  */
 export async function openConnection(
   context: PluginContext,
-  params: Params,
+  params: Amqp10Params,
   containerId: string,
   signal?: AbortSignal,
 ): Promise<OpenedConnection> {
@@ -126,8 +108,8 @@ export async function openConnection(
     throw new InvalidArgumentError(`${context.service}: brokers: at least one broker is needed`);
   }
   const endpoints = context.brokers.map((b) => parseEndpoint(b, context));
-  const serverName = params.string('server_name');
-  const reconnect = reconnectSettings(params);
+  const serverName = params.server_name;
+  const reconnect = reconnectBackoff(params.reconnect, DEFAULT_RECONNECT_BACKOFF);
   let attempt = 0;
   let current = endpoints[0]!;
   // Kept so that close() can drop an attempt under way.
@@ -137,7 +119,7 @@ export async function openConnection(
     current = endpoint;
     const { host, port } = endpoint;
     const options = endpoint.tls
-      ? { host, port, ...tlsOptions(context.tls, host, serverName) }
+      ? { host, port, ...nodeTlsOptions(context.tls ?? { checkHostname: true }, host, serverName) }
       : { host, port };
     const connect = (_port: number, _host: string, _options: unknown, done: () => void) => {
       socket = endpoint.tls ? tls.connect(options, done) : net.connect(options, done);
@@ -146,10 +128,10 @@ export async function openConnection(
     return { host, port, connect, options };
   };
   const container = rhea.create_container({ id: containerId });
-  const idle = params.number('idle_time_out_ms');
+  const idle = params.idle_time_out_ms;
   const connection = container.connect({
     ...saslOptions(context, params),
-    hostname: params.string('hostname'),
+    hostname: params.hostname,
     ...(idle !== undefined ? { idle_time_out: idle } : {}),
     connection_details: details,
     reconnect: false,

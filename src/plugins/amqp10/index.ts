@@ -1,4 +1,5 @@
 import type { BrokerPlugin } from '../../spi/types.js';
+import { AMQP10_PARAMETERS } from './parameters.js';
 import { Amqp10Reader } from './reader.js';
 import { Amqp10Writer } from './writer.js';
 
@@ -8,6 +9,7 @@ import { Amqp10Writer } from './writer.js';
  */
 export const plugin: BrokerPlugin = {
   type: 'amqp-1.0',
+  parameters: AMQP10_PARAMETERS,
   createWriter: (context) => new Amqp10Writer(context),
   createReader: (context) => new Amqp10Reader(context),
 };

@@ -1,10 +1,11 @@
 import type { EventContext, Receiver } from 'rhea';
 import { ConnectionError, InvalidMessageError } from '../../errors.js';
 import { MessageQueue } from '../../spi/message-queue.js';
+import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
-import { Params } from '../amqp091/params.js';
 import { bytesOf } from './body.js';
 import { attached, type OpenedConnection, openConnection, toSinetError } from './connection.js';
+import { AMQP10_PARAMETERS, type Amqp10Params } from './parameters.js';
 import { addressing, containerId, topicOf } from './terminus.js';
 
 /**
@@ -19,7 +20,7 @@ import { addressing, containerId, topicOf } from './terminus.js';
  * at most `prefetch` messages per topic wait here for a slow user.
  */
 export class Amqp10Reader implements PluginReader {
-  readonly #params: Params;
+  readonly #params: Amqp10Params;
   readonly #ack: boolean;
   readonly #durable: boolean;
   readonly #queue = new MessageQueue();
@@ -37,9 +38,9 @@ export class Amqp10Reader implements PluginReader {
   #received = 0;
 
   constructor(private readonly context: ReaderContext) {
-    this.#params = new Params(context);
+    this.#params = paramsOf(context, AMQP10_PARAMETERS);
     this.#ack = context.consistency !== 'AT_MOST_ONCE';
-    this.#durable = this.#params.boolean('durable') ?? false;
+    this.#durable = this.#params.durable;
   }
 
   async open(options: CallOptions = {}): Promise<void> {
@@ -52,9 +53,9 @@ export class Amqp10Reader implements PluginReader {
     const { connection } = opened;
     const { prefix, capabilities } = addressing(this.#params);
     this.#prefix = prefix;
-    const prefetch = this.#params.number('prefetch') ?? 100;
+    const prefetch = this.#params.prefetch ?? this.context.maxUnackedMessages;
     this.#creditStep = Math.max(1, Math.floor(prefetch / 4));
-    const subscription = this.#params.string('subscription_name');
+    const subscription = this.#params.subscription_name;
     for (const topic of this.context.topics) {
       const receiver = connection.open_receiver({
         name: subscription ? `${subscription}-${topic}` : topic,

@@ -1,8 +1,6 @@
 import type { Message } from 'rhea';
 import type { PluginContext } from '../../spi/types.js';
-import type { Params } from '../amqp091/params.js';
-
-export const ADDRESS_TYPES = ['queue', 'topic'] as const;
+import type { Amqp10Params } from './parameters.js';
 
 /**
  * How a topic becomes a node address: `address_prefix` + topic (RabbitMQ 3.x wants
@@ -15,14 +13,13 @@ export interface Addressing {
   capabilities: string[];
 }
 
-export function addressing(params: Params): Addressing {
-  const type = params.oneOf('address_type', ADDRESS_TYPES) ?? 'queue';
-  return { prefix: params.string('address_prefix') ?? '', capabilities: [type] };
+export function addressing(p: Amqp10Params): Addressing {
+  return { prefix: p.address_prefix, capabilities: [p.address_type] };
 }
 
 /** The container id the broker knows this client by: `container_id`, else the client id. */
-export function containerId(context: PluginContext, params: Params): string {
-  return params.string('container_id') ?? context.clientId;
+export function containerId(context: PluginContext, p: Amqp10Params): string {
+  return p.container_id ?? context.clientId;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Delivery, EventContext, Sender } from 'rhea';
 import { ConnectionError, NotOpenError, PublishError, type SinetError } from '../../errors.js';
+import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
-import { Params } from '../amqp091/params.js';
 import { toMessage } from './body.js';
 import {
   attached,
@@ -10,6 +10,7 @@ import {
   openConnection,
   toSinetError,
 } from './connection.js';
+import { AMQP10_PARAMETERS, type Amqp10Params } from './parameters.js';
 import { addressing, containerId } from './terminus.js';
 
 /** What became of a delivery: accepted, or to send again on the next connection. */
@@ -29,7 +30,7 @@ interface Pending {
  * with ConnectionError.
  */
 export class Amqp10Writer implements PluginWriter {
-  readonly #params: Params;
+  readonly #params: Amqp10Params;
   readonly #settled: boolean;
   readonly #pending = new Map<Delivery, Pending>();
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -49,7 +50,7 @@ export class Amqp10Writer implements PluginWriter {
   #failed = 0;
 
   constructor(private readonly context: WriterContext) {
-    this.#params = new Params(context);
+    this.#params = paramsOf(context, AMQP10_PARAMETERS);
     this.#settled = context.consistency === 'AT_MOST_ONCE';
   }
 

@@ -1,4 +1,5 @@
 import type { BrokerPlugin } from '../../spi/types.js';
+import { KAFKA_PARAMETERS } from './parameters.js';
 import { KafkaReader } from './reader.js';
 import { KafkaWriter } from './writer.js';
 
@@ -9,17 +10,7 @@ import { KafkaWriter } from './writer.js';
  */
 export const plugin: BrokerPlugin = {
   type: 'kafka',
-  // A broker-specific value in the file gives way to its common twin given to the API.
-  commonTwins: {
-    ssl_cafile: 'tls',
-    ssl_certfile: 'tls',
-    ssl_keyfile: 'tls',
-    ssl_password: 'tls',
-    ssl_ciphers: 'tls',
-    ssl_check_hostname: 'tls',
-    acks: 'consistency',
-    enable_idempotence: 'consistency',
-  },
+  parameters: KAFKA_PARAMETERS,
   createWriter: (context) => new KafkaWriter(context),
   createReader: (context) => new KafkaReader(context),
 };

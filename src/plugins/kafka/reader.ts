@@ -10,18 +10,17 @@ import {
 import { ConnectionError, NotOpenError } from '../../errors.js';
 import { backoffDelay, sleep } from '../../spi/backoff.js';
 import { MessageQueue } from '../../spi/message-queue.js';
+import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Commits } from './commits.js';
 import { connectionOptions } from './connection.js';
 import { transient, translate } from './errors.js';
-import { bool, choice, type KafkaParams, num, readParams, str } from './params.js';
+import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 type AnyConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 
-/** Messages buffered ahead of the user before fetching pauses. */
-const HIGH_WATER_MARK = 1000;
 /** kafka-python's auto_commit_interval_ms default (AT_LEAST_ONCE), and upstream's AT_MOST_ONCE choice. */
 const COMMIT_INTERVAL_MS = { AT_MOST_ONCE: 101, AT_LEAST_ONCE: 5000, EXACTLY_ONCE: 5000 } as const;
 
@@ -30,11 +29,6 @@ const COMMIT_INTERVAL_MS = { AT_MOST_ONCE: 101, AT_LEAST_ONCE: 5000, EXACTLY_ONC
 const RECONNECT_MS = 60_000;
 /** The pause before each attempt to reconnect, doubling. */
 const RECONNECT_BACKOFF = { initialDelayMs: 500, maxDelayMs: 2_000 } as const;
-/** kafka-python's session_timeout_ms default. */
-const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
-
-const OFFSET_RESETS = ['earliest', 'latest', 'none', 'smallest', 'largest'] as const;
-const ISOLATION_LEVELS = ['read_uncommitted', 'read_committed'] as const;
 
 type StartAt = { mode: 'committed' } | { mode: 'manual'; offsets: TopicWithPartitionAndOffset[] };
 
@@ -48,11 +42,8 @@ export class KafkaReader implements PluginReader {
   readonly #context: ReaderContext;
   readonly #params: KafkaParams;
   readonly #groupId: string | undefined;
-  readonly #queue = new MessageQueue({
-    highWaterMark: HIGH_WATER_MARK,
-    onHigh: () => this.#stream?.pause(),
-    onLow: () => this.#stream?.resume(),
-  });
+  /** Fetching pauses while `max_unacked_messages` wait for the user. */
+  readonly #queue: MessageQueue;
   #consumer: AnyConsumer | undefined;
   #stream: Stream | undefined;
   #commits: Commits | undefined;
@@ -70,8 +61,13 @@ export class KafkaReader implements PluginReader {
 
   constructor(context: ReaderContext) {
     this.#context = context;
-    this.#params = readParams(context, 'reader');
-    this.#groupId = str(this.#params, 'group_id');
+    this.#params = paramsOf(context, KAFKA_PARAMETERS);
+    this.#queue = new MessageQueue({
+      highWaterMark: context.maxUnackedMessages,
+      onHigh: () => this.#stream?.pause(),
+      onLow: () => this.#stream?.resume(),
+    });
+    this.#groupId = this.#params.group_id;
   }
 
   async open(options: CallOptions = {}): Promise<void> {
@@ -90,10 +86,9 @@ export class KafkaReader implements PluginReader {
       );
     }
     const p = this.#params;
-    const commit = this.#groupId !== undefined && (bool(p, 'enable_auto_commit') ?? true);
+    const commit = this.#groupId !== undefined && p.enable_auto_commit;
     if (commit) {
-      const interval =
-        num(p, 'auto_commit_interval_ms') ?? COMMIT_INTERVAL_MS[this.#context.consistency];
+      const interval = p.auto_commit_interval_ms ?? COMMIT_INTERVAL_MS[this.#context.consistency];
       this.#commits = new Commits(() => this.#consumer, interval, this.#context.logger);
     }
     this.#live = true;
@@ -113,23 +108,23 @@ export class KafkaReader implements PluginReader {
     const defined = <T>(key: string, value: T | undefined) =>
       value === undefined ? {} : { [key]: value };
     const isolation =
-      choice(p, 'isolation_level', ISOLATION_LEVELS) ??
+      p.isolation_level ??
       (this.#context.consistency === 'EXACTLY_ONCE' ? 'read_committed' : 'read_uncommitted');
     return {
-      ...(await connectionOptions(this.#context, p)),
+      ...connectionOptions(this.#context, p),
       groupId: this.#groupId ?? `sinetstream-${this.#context.clientId}-${randomUUID()}`,
-      autocreateTopics: bool(p, 'allow_auto_create_topics') ?? true,
+      autocreateTopics: p.allow_auto_create_topics,
       isolationLevel: isolation === 'read_committed' ? 1 : 0,
       // kafka-python's default, not the client's 60 s: a member whose coordinator died
       // cannot leave the group, and the group waits this long for it before rebalancing.
-      sessionTimeout: num(p, 'session_timeout_ms') ?? DEFAULT_SESSION_TIMEOUT_MS,
-      ...defined('heartbeatInterval', num(p, 'heartbeat_interval_ms')),
-      ...defined('rebalanceTimeout', num(p, 'max_poll_interval_ms')),
-      ...defined('minBytes', num(p, 'fetch_min_bytes')),
-      ...defined('maxBytes', num(p, 'fetch_max_bytes')),
-      ...defined('maxWaitTime', num(p, 'fetch_max_wait_ms')),
-      ...defined('maxBytesPerPartition', num(p, 'max_partition_fetch_bytes')),
-      ...defined('groupInstanceId', str(p, 'group_instance_id')),
+      sessionTimeout: p.session_timeout_ms,
+      ...defined('heartbeatInterval', p.heartbeat_interval_ms),
+      ...defined('rebalanceTimeout', p.max_poll_interval_ms),
+      ...defined('minBytes', p.fetch_min_bytes),
+      ...defined('maxBytes', p.fetch_max_bytes),
+      ...defined('maxWaitTime', p.fetch_max_wait_ms),
+      ...defined('maxBytesPerPartition', p.max_partition_fetch_bytes),
+      ...defined('groupInstanceId', p.group_instance_id),
     };
   }
 
@@ -137,7 +132,7 @@ export class KafkaReader implements PluginReader {
    * after `open` (or a seek) returns can be missed. */
   async #start(at: StartAt, signal?: AbortSignal): Promise<void> {
     const consumer = this.#requireOpen();
-    const reset = choice(this.#params, 'auto_offset_reset', OFFSET_RESETS) ?? 'latest';
+    const reset = this.#params.auto_offset_reset;
     const stream = await consumer.consume({
       topics: [...this.#context.topics],
       autocommit: false,
@@ -183,7 +178,7 @@ export class KafkaReader implements PluginReader {
       this.#queue.push(this.#toReceived(message));
     });
     stream.on('error', (error: unknown) => this.#lost(consumer, error, { stream }));
-    if (this.#queue.size >= HIGH_WATER_MARK) stream.pause();
+    if (this.#queue.size >= this.#context.maxUnackedMessages) stream.pause();
   }
 
   /**

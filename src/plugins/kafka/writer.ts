@@ -5,18 +5,14 @@ import {
 } from '@platformatic/kafka';
 import { ConnectionError, InvalidArgumentError, NotOpenError, PublishError } from '../../errors.js';
 import { sleep } from '../../spi/backoff.js';
+import { paramsOf } from '../../spi/parameters.js';
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { connectionOptions } from './connection.js';
 import { transient, translate } from './errors.js';
-import { bool, choice, type KafkaParams, num, readParams } from './params.js';
+import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
-const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-/** kafka-python's default batch_size: the most bytes one produce request carries. */
-const DEFAULT_BATCH_BYTES = 16_384;
 /** kafka-python's max_in_flight_requests_per_connection default. */
 const DEFAULT_INFLIGHT = 5;
-/** @platformatic/kafka's default number of retries of one request. */
-const CLIENT_RETRIES = 3;
 /** How long a batch is sent again while the cluster answers but cannot take it: the Java
  * producer's delivery.timeout.ms default. */
 const DELIVERY_TIMEOUT_MS = 120_000;
@@ -58,19 +54,15 @@ function delivery(context: WriterContext, params: KafkaParams): Delivery {
   const byConsistency = { AT_MOST_ONCE: 0, AT_LEAST_ONCE: -1, EXACTLY_ONCE: -1 }[
     context.consistency
   ];
-  const idempotent = bool(params, 'enable_idempotence') ?? context.consistency === 'EXACTLY_ONCE';
-  const acks = num(params, 'acks') ?? (idempotent ? -1 : byConsistency);
+  const idempotent = params.enable_idempotence ?? context.consistency === 'EXACTLY_ONCE';
+  const given = params.acks === 'all' ? -1 : params.acks;
+  const acks = given ?? (idempotent ? -1 : byConsistency);
   if (idempotent && acks !== -1) {
     throw new InvalidArgumentError(
       `acks: ${acks} conflicts with enable_idempotence, which needs acks "all"`,
     );
   }
   return { acks, idempotent };
-}
-
-/** Every codec the client has is there on each supported Node.js (zstd is built in from 22.15). */
-function compression(params: KafkaParams): CompressionAlgorithmValue {
-  return choice(params, 'compression_type', COMPRESSIONS) ?? 'none';
 }
 
 /**
@@ -84,7 +76,6 @@ export class KafkaWriter implements PluginWriter {
   readonly #context: WriterContext;
   readonly #params: KafkaParams;
   readonly #delivery: Delivery;
-  readonly #compression: CompressionAlgorithmValue;
   readonly #batchBytes: number;
   readonly #lingerMs: number;
   #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
@@ -104,29 +95,29 @@ export class KafkaWriter implements PluginWriter {
 
   constructor(context: WriterContext) {
     this.#context = context;
-    this.#params = readParams(context, 'writer');
+    this.#params = paramsOf(context, KAFKA_PARAMETERS);
     this.#delivery = delivery(context, this.#params);
-    this.#compression = compression(this.#params);
-    this.#batchBytes = num(this.#params, 'batch_size') ?? DEFAULT_BATCH_BYTES;
-    this.#lingerMs = num(this.#params, 'linger_ms') ?? 0;
+    this.#batchBytes = this.#params.batch_size;
+    this.#lingerMs = this.#params.linger_ms;
     this.#maxInflight = this.#delivery.idempotent
       ? 1
-      : (num(this.#params, 'max_in_flight_requests_per_connection') ?? DEFAULT_INFLIGHT);
+      : (this.#params.max_in_flight_requests_per_connection ?? DEFAULT_INFLIGHT);
   }
 
   async open(): Promise<void> {
     this.#closing = false;
-    const connection = await connectionOptions(this.#context, this.#params);
-    // The client's own default (3), given even to the idempotent producer, which the client
+    const connection = connectionOptions(this.#context, this.#params);
+    // The client's own default (3, declared), given even to the idempotent producer, which the client
     // would otherwise retry without end, each time to the leader the first try went to: at
     // EXACTLY_ONCE a publish, and close() waiting for it, hung for as long as that broker was
     // down (the failover test). Retrying on, with fresh metadata, is #sendAgain's part.
-    const retries = num(this.#params, 'retries') ?? CLIENT_RETRIES;
+    const retries = this.#params.retries;
     const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
       ...connection,
       acks: this.#delivery.acks,
       idempotent: this.#delivery.idempotent,
-      compression: this.#compression,
+      // Every codec the client has is there on each supported Node.js (zstd from 22.15).
+      compression: this.#params.compression_type as CompressionAlgorithmValue,
       autocreateTopics: true,
       retries,
     });
@@ -245,7 +236,7 @@ export class KafkaWriter implements PluginWriter {
     failedLeaders: string | undefined,
   ): Promise<boolean> {
     if (this.#delivery.acks === 0 || !transient(error)) return false;
-    const delay = num(this.#params, 'retry_backoff_ms') ?? DEFAULT_RESEND_DELAY_MS;
+    const delay = this.#params.retry_backoff_ms ?? DEFAULT_RESEND_DELAY_MS;
     const waitUntil = Date.now() + LEADER_WAIT_MS;
     for (;;) {
       await sleep(delay);
@@ -308,7 +299,7 @@ export class KafkaWriter implements PluginWriter {
       topic: this.#context.topic,
       acks: this.#delivery.acks,
       idempotent: this.#delivery.idempotent,
-      compression: this.#compression,
+      compression: this.#params.compression_type,
       messagesSent: this.#sent,
       messagesFailed: this.#failed,
       // A bigint, kept as text so the metrics stay JSON-serialisable.

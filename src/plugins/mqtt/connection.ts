@@ -3,7 +3,7 @@ import { AuthorizationError, ConnectionError, type SinetError } from '../../erro
 import { backoffDelay } from '../../spi/backoff.js';
 import type { CallOptions, Logger } from '../../spi/types.js';
 import type { MqttSettings, Server } from './settings.js';
-import { loadTls } from './tls.js';
+import { tlsOptions } from './tls.js';
 
 /** MQTT 3.x CONNACK return codes (MQTT.js words them with the v5 table, which differs). */
 const V3_CONNACK: Readonly<Record<number, string>> = {
@@ -136,7 +136,7 @@ export async function connectClient(
   prepare?: (client: MqttClient) => void,
 ): Promise<MqttClient> {
   options.signal?.throwIfAborted();
-  const tls = settings.tls ? await loadTls(settings.tls) : {};
+  const tls = settings.tls ? tlsOptions(settings.tls) : {};
   const will =
     settings.options.will && settings.encodeWill
       ? { ...settings.options.will, payload: Buffer.from(await settings.encodeWill()) }

@@ -1,4 +1,5 @@
 import type { BrokerPlugin } from '../../spi/types.js';
+import { MQTT_PARAMETERS } from './parameters.js';
 import { MqttReader } from './reader.js';
 import { MqttWriter } from './writer.js';
 
@@ -9,14 +10,7 @@ import { MqttWriter } from './writer.js';
  */
 export const plugin: BrokerPlugin = {
   type: 'mqtt',
-  // A twin given in the file gives way to its common option given to the API.
-  commonTwins: {
-    qos: 'consistency',
-    tls: 'tls',
-    tls_set: 'tls',
-    tls_insecure: 'tls',
-    tls_insecure_set: 'tls',
-  },
+  parameters: MQTT_PARAMETERS,
   createWriter: (context) => new MqttWriter(context),
   createReader: (context) => new MqttReader(context),
 };

@@ -2,8 +2,9 @@ import type { IClientOptions } from 'mqtt';
 import { InvalidArgumentError } from '../../errors.js';
 import type { BackoffSettings } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
+import { paramsOf } from '../../spi/parameters.js';
 import type { Consistency, PluginContext } from '../../spi/types.js';
-import { ParamReader } from './param-reader.js';
+import { MQTT_PARAMETERS, type MqttParams } from './parameters.js';
 import { type TlsSpec, tlsSpec } from './tls.js';
 
 export type QoS = 0 | 1 | 2;
@@ -20,15 +21,16 @@ const PROTOCOLS = {
   MQTTv5: { protocolId: 'MQTT', protocolVersion: 5 },
 } as const;
 
-/** MQTTv5 CONNECT properties: SINETStream (paho) name -> MQTT.js name and expected type. */
+/** MQTTv5 CONNECT properties: SINETStream (paho) name -> MQTT.js name. */
 const V5_PROPERTIES = [
-  ['session_expiry_interval', 'sessionExpiryInterval', 'number'],
-  ['receive_maximum', 'receiveMaximum', 'number'],
-  ['maximum_packet_size', 'maximumPacketSize', 'number'],
-  ['topic_alias_maximum', 'topicAliasMaximum', 'number'],
-  ['request_response_info', 'requestResponseInformation', 'boolean'],
-  ['request_problem_info', 'requestProblemInformation', 'boolean'],
-  ['auth_method', 'authenticationMethod', 'string'],
+  ['session_expiry_interval', 'sessionExpiryInterval'],
+  ['receive_maximum', 'receiveMaximum'],
+  ['maximum_packet_size', 'maximumPacketSize'],
+  ['topic_alias_maximum', 'topicAliasMaximum'],
+  ['request_response_info', 'requestResponseInformation'],
+  ['request_problem_info', 'requestProblemInformation'],
+  ['auth_method', 'authenticationMethod'],
+  ['user_property', 'userProperties'],
 ] as const;
 
 export interface Server {
@@ -41,7 +43,7 @@ export interface Server {
 export interface MqttSettings {
   readonly label: string;
   readonly servers: readonly Server[];
-  /** Client options except TLS material, which is read from files at open. */
+  /** Client options except TLS. */
   readonly options: IClientOptions;
   readonly tls: TlsSpec | undefined;
   readonly websocketHeaders: Record<string, string> | undefined;
@@ -55,44 +57,23 @@ export interface MqttSettings {
   readonly encodeWill: (() => Promise<Uint8Array>) | undefined;
 }
 
-function toQos(value: number, key: string): QoS {
-  if (value === 0 || value === 1 || value === 2) return value;
-  throw new InvalidArgumentError(`mqtt ${key}: ${value} is not 0, 1 or 2`);
-}
-
-function oneOf<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  key: string,
-): T | undefined {
-  if (value === undefined || (allowed as readonly string[]).includes(value))
-    return value as T | undefined;
-  throw new InvalidArgumentError(`mqtt ${key}: "${value}" is not one of ${allowed.join(', ')}`);
-}
-
-function v5Properties(p: ParamReader, isV5: boolean): Record<string, unknown> | undefined {
+function v5Properties(p: MqttParams, isV5: boolean, context: PluginContext) {
   const properties: Record<string, unknown> = {};
   const given: string[] = [];
-  for (const [name, jsName, type] of V5_PROPERTIES) {
-    const value =
-      type === 'number' ? p.number(name) : type === 'boolean' ? p.boolean(name) : p.string(name);
-    if (value === undefined) continue;
-    properties[jsName] = value;
+  for (const [name, jsName] of V5_PROPERTIES) {
+    if (p[name] === undefined) continue;
+    properties[jsName] = p[name];
     given.push(name);
   }
-  const authData = p.bytes('auth_data');
-  if (authData) {
-    properties.authenticationData = Buffer.from(authData);
+  if (p.auth_data) {
+    properties.authenticationData = Buffer.from(p.auth_data);
     given.push('auth_data');
-  }
-  const userProperties = p.stringMap('user_property');
-  if (userProperties) {
-    properties.userProperties = userProperties;
-    given.push('user_property');
   }
   if (given.length === 0) return undefined;
   if (!isV5) {
-    p.warn(`${given.join(', ')}: MQTTv5 only, but protocol is not MQTTv5; ignored`);
+    context.logger.warn(
+      `service "${context.service}": ${given.join(', ')}: MQTTv5 only, but protocol is not MQTTv5; ignored`,
+    );
     return undefined;
   }
   return properties;
@@ -104,94 +85,64 @@ const WILL_KEYS = new Set(['topic', 'payload', 'qos', 'retain', 'delay_interval'
  * As upstream, the will payload travels as a SINETStream message (timestamp 0), encoded with
  * the will block's other keys (value_type, data_encryption, crypto...) as writer settings.
  */
-function willEncoderOf(
-  p: ParamReader,
+function willOf(
+  p: MqttParams,
+  isV5: boolean,
+  defaultQos: QoS,
   context: PluginContext,
-): (() => Promise<Uint8Array>) | undefined {
-  const block = p.raw('will', 'will_set');
-  const { encodeMessage } = context;
-  if (typeof block !== 'object' || block === null || !encodeMessage) return undefined;
-  const { payload, ...rest } = block as Record<string, unknown>;
-  const settings = Object.fromEntries(Object.entries(rest).filter(([key]) => !WILL_KEYS.has(key)));
-  return () => encodeMessage(payload, settings);
-}
-
-function willOf(p: ParamReader, isV5: boolean, defaultQos: QoS): IClientOptions['will'] {
-  const will = p.mapping('will', 'will_set');
-  if (!will) return undefined;
-  const topic = will.string('topic');
-  const payload = will.bytes('payload');
+): Pick<MqttSettings, 'encodeWill'> & { will?: IClientOptions['will'] } {
+  const will = p.will;
+  if (!will) return { encodeWill: undefined };
+  const { topic, payload } = will;
   if (topic === undefined || payload === undefined) {
     throw new InvalidArgumentError(
-      `mqtt ${will.keyOf('topic')}: a will needs both topic and payload`,
+      `service "${context.service}": parameter will: a will needs both topic and payload`,
     );
   }
-  const qos = will.number('qos');
-  const delay = will.number('delay_interval');
-  return {
-    topic,
-    payload: Buffer.from(payload),
-    qos: qos === undefined ? defaultQos : toQos(qos, will.keyOf('qos')),
-    retain: will.boolean('retain') ?? false,
-    ...(isV5 && delay !== undefined ? { properties: { willDelayInterval: delay } } : {}),
-  };
-}
-
-function credentials(p: ParamReader): Pick<IClientOptions, 'username' | 'password'> {
-  const block = p.mapping('username_pw', 'username_pw_set');
-  if (!block) return {};
-  const username = block.text('username');
-  const password = block.text('password');
-  return {
-    ...(username !== undefined ? { username } : {}),
-    ...(password !== undefined ? { password } : {}),
-  };
-}
-
-function inflightOf(p: ParamReader): number | undefined {
-  if (typeof p.raw('max_inflight_messages', 'max_inflight_messages_set') === 'number') {
-    return p.number('max_inflight_messages', 'max_inflight_messages_set');
-  }
-  return p.mapping('max_inflight_messages', 'max_inflight_messages_set')?.number('inflight');
-}
-
-/** Reads and checks the service's MQTT parameters (type_spec, or the v1/v2 spellings). */
-export function readSettings(context: PluginContext): MqttSettings {
-  const p = new ParamReader(context.params, context.logger, `service "${context.service}": `);
-  const protocolName = oneOf(
-    p.string('protocol'),
-    Object.keys(PROTOCOLS) as (keyof typeof PROTOCOLS)[],
-    'protocol',
+  const settings = Object.fromEntries(
+    Object.entries(will).filter(([key, value]) => !WILL_KEYS.has(key) && value !== undefined),
   );
-  const protocol = PROTOCOLS[protocolName ?? 'MQTTv311'];
+  const { encodeMessage } = context;
+  const delay = will.delay_interval;
+  return {
+    will: {
+      topic,
+      // Replaced by the encoded message at connect time; as given where nothing encodes.
+      payload:
+        typeof payload === 'string' || payload instanceof Uint8Array
+          ? Buffer.from(payload)
+          : Buffer.alloc(0),
+      qos: will.qos ?? defaultQos,
+      retain: will.retain,
+      ...(isV5 && delay !== undefined ? { properties: { willDelayInterval: delay } } : {}),
+    },
+    encodeWill: encodeMessage && (() => encodeMessage(payload, settings)),
+  };
+}
+
+/** Reads the service's MQTT parameters, which core checked against MQTT_PARAMETERS. */
+export function readSettings(context: PluginContext): MqttSettings {
+  const p = paramsOf(context, MQTT_PARAMETERS);
+  const protocol = PROTOCOLS[p.protocol];
   const isV5 = protocol.protocolVersion === 5;
-  const transport = oneOf(p.string('transport'), ['tcp', 'websockets'], 'transport') ?? 'tcp';
-  const qosValue = p.number('qos');
-  const qos = qosValue === undefined ? QOS_OF[context.consistency] : toQos(qosValue, 'qos');
+  const qos = p.qos ?? QOS_OF[context.consistency];
   const tls = tlsSpec(context.tls, p);
-  const connect = p.mapping('connect');
-  const ws = p.mapping('ws_set_options', 'ws_options');
-  const reconnect = p.mapping('reconnect_delay', 'reconnect_delay_set');
-  const reconnectMinMs = (reconnect?.number('min_delay') ?? 1) * 1000;
-  const reconnectMaxMs = Math.max(reconnectMinMs, (reconnect?.number('max_delay') ?? 120) * 1000);
-  const clean = isV5
-    ? (p.boolean('clean_start') ?? p.boolean('clean_session'))
-    : (p.boolean('clean_session') ?? p.boolean('clean_start'));
-  if (p.has('max_queued_messages', 'max_queued_messages_set')) {
-    p.warn('max_queued_messages: not supported by this MQTT client; ignored');
-  }
-  if (connect?.has('bind_address'))
-    p.warn('connect.bind_address: not supported by this MQTT client; ignored');
+  const clean = isV5 ? (p.clean_start ?? p.clean_session) : (p.clean_session ?? p.clean_start);
+  const inflight = p.max_inflight_messages;
 
   if (context.brokers.length === 0) throw new InvalidArgumentError('mqtt brokers: no broker given');
   const secure = tls !== undefined;
-  const scheme = transport === 'websockets' ? (secure ? 'wss' : 'ws') : secure ? 'mqtts' : 'mqtt';
-  const defaultPort = transport === 'websockets' ? (secure ? 443 : 80) : secure ? 8883 : 1883;
+  const websockets = p.transport === 'websockets';
+  const scheme = websockets ? (secure ? 'wss' : 'ws') : secure ? 'mqtts' : 'mqtt';
+  const defaultPort = websockets ? (secure ? 443 : 80) : secure ? 8883 : 1883;
   const servers = context.brokers.map(
     (b) => ({ ...parseBroker(b, defaultPort), protocol: scheme }) as Server,
   );
-  const properties = v5Properties(p, isV5);
-  const will = willOf(p, isV5, qos);
+  const properties = v5Properties(p, isV5, context);
+  const { will, encodeWill } = willOf(p, isV5, qos, context);
+  const username = p.username_pw?.username?.revealText();
+  const password = p.username_pw?.password?.revealText();
+  const reconnectMinMs = (p.reconnect_delay?.min_delay ?? 1) * 1000;
 
   return {
     label: `${scheme}://${context.brokers.join(',')}`,
@@ -201,20 +152,23 @@ export function readSettings(context: PluginContext): MqttSettings {
       protocolId: protocol.protocolId,
       protocolVersion: protocol.protocolVersion,
       clean: clean ?? true,
-      keepalive: connect?.number('keepalive') ?? p.number('keepalive') ?? 60,
-      connectTimeout:
-        (connect?.number('connection_timeout') ?? p.number('connection_timeout') ?? 10) * 1000,
-      path: ws?.string('path') ?? '/',
-      ...credentials(p),
+      keepalive: p.connect?.keepalive ?? p.keepalive,
+      connectTimeout: (p.connect?.connection_timeout ?? p.connection_timeout) * 1000,
+      path: p.ws_set_options?.path ?? '/',
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
       ...(properties ? { properties } : {}),
       ...(will ? { will } : {}),
     },
     tls,
-    websocketHeaders: ws?.stringMap('headers'),
+    websocketHeaders: p.ws_set_options?.headers,
     qos,
-    retain: p.boolean('retain') ?? false,
-    reconnect: { initialDelayMs: reconnectMinMs, maxDelayMs: reconnectMaxMs },
-    maxInflight: inflightOf(p),
-    encodeWill: will ? willEncoderOf(p, context) : undefined,
+    retain: p.retain,
+    reconnect: {
+      initialDelayMs: reconnectMinMs,
+      maxDelayMs: Math.max(reconnectMinMs, (p.reconnect_delay?.max_delay ?? 120) * 1000),
+    },
+    maxInflight: typeof inflight === 'object' ? inflight.inflight : inflight,
+    encodeWill,
   };
 }

@@ -8,11 +8,13 @@ import type {
   Consistency,
   PluginReader,
   PluginWriter,
-  ReaderContext,
   ReceivedMessage,
-  TlsSettings,
-  WriterContext,
 } from '../../../src/spi/types.js';
+import {
+  createReaderContext,
+  createWriterContext,
+  type PluginContextInput,
+} from '../../../src/testing/plugin-context.js';
 
 export const REPO = resolve(import.meta.dirname, '../../..');
 export const BROKERS_DIR = process.env.SINETSTREAM_BROKERS_DIR ?? resolve(REPO, '.brokers');
@@ -38,7 +40,8 @@ export interface ContextInput {
   brokers?: string[];
   consistency?: Consistency;
   params?: Record<string, unknown>;
-  tls?: TlsSettings;
+  /** The common `tls` block, as in a config file. */
+  tls?: Record<string, unknown>;
   clientId?: string;
 }
 
@@ -51,36 +54,30 @@ export class Harness {
     private readonly defaults: ContextInput & { brokers: string[] },
   ) {}
 
-  #context(input: ContextInput) {
+  #input(input: ContextInput): PluginContextInput {
+    const tls = input.tls ?? this.defaults.tls;
     return {
       service: 'test',
-      type: this.plugin.type,
       brokers: input.brokers ?? this.defaults.brokers,
       consistency: input.consistency ?? this.defaults.consistency ?? 'AT_LEAST_ONCE',
       clientId: input.clientId ?? unique('client'),
-      tls: input.tls ?? this.defaults.tls,
+      ...(tls && { tls }),
       params: { ...this.defaults.params, ...input.params },
       logger: { warn: (message: string) => this.warnings.push(message) },
     };
   }
 
-  writerContext(topic: string, input: ContextInput = {}): WriterContext {
-    return { ...this.#context(input), topic };
-  }
-
   async writer(topic: string, input: ContextInput = {}): Promise<PluginWriter> {
-    const writer = this.plugin.createWriter(this.writerContext(topic, input));
+    const context = await createWriterContext(this.plugin, topic, this.#input(input));
+    const writer = this.plugin.createWriter(context);
     this.#open.push(writer);
     await writer.open();
     return writer;
   }
 
-  readerContext(topics: string[], input: ContextInput = {}): ReaderContext {
-    return { ...this.#context(input), topics, receiveTimeoutMs: Number.POSITIVE_INFINITY };
-  }
-
   async reader(topics: string[], input: ContextInput = {}): Promise<PluginReader> {
-    const reader = this.plugin.createReader(this.readerContext(topics, input));
+    const context = await createReaderContext(this.plugin, topics, this.#input(input));
+    const reader = this.plugin.createReader(context);
     this.#open.push(reader);
     await reader.open();
     return reader;

@@ -2,15 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { Admin } from '@platformatic/kafka';
-import { KafkaReader } from '../../../src/plugins/kafka/reader.js';
-import { KafkaWriter } from '../../../src/plugins/kafka/writer.js';
-import type {
-  Consistency,
-  ReaderContext,
-  ReceivedMessage,
-  TlsSettings,
-  WriterContext,
-} from '../../../src/spi/types.js';
+import { plugin } from '../../../src/plugins/kafka/index.js';
+import type { Consistency, PluginReader, ReceivedMessage } from '../../../src/spi/types.js';
+import { createReaderContext, createWriterContext } from '../../../src/testing/plugin-context.js';
+import { LazyReader, LazyWriter } from '../../support/lazy-plugin.js';
 
 /** What scripts/kafka/setup.sh starts (see its header). */
 export const PLAINTEXT = '127.0.0.1:9092';
@@ -41,36 +36,33 @@ export interface Options {
   brokers?: string[];
   consistency?: Consistency;
   params?: Record<string, unknown>;
-  tls?: TlsSettings;
+  /** The common `tls` block, as in a config file. */
+  tls?: Record<string, unknown>;
   warnings?: string[];
 }
 
-function base(options: Options) {
+function input(options: Options) {
   const warnings = options.warnings ?? [];
   return {
-    service: `kafka-it-${randomUUID().slice(0, 8)}`,
-    type: 'kafka',
     brokers: options.brokers ?? [PLAINTEXT],
     consistency: options.consistency ?? 'AT_LEAST_ONCE',
-    clientId: `it-${randomUUID().slice(0, 8)}`,
-    tls: options.tls,
+    ...(options.tls && { tls: options.tls }),
     params: options.params ?? {},
     logger: { warn: (m: string) => warnings.push(m) },
-  } as const;
-}
-
-export function writer(topic: string, options: Options = {}): KafkaWriter {
-  const context: WriterContext = { ...base(options), topic };
-  return new KafkaWriter(context);
-}
-
-export function reader(topics: string | string[], options: Options = {}): KafkaReader {
-  const context: ReaderContext = {
-    ...base(options),
-    topics: typeof topics === 'string' ? [topics] : topics,
-    receiveTimeoutMs: Number.POSITIVE_INFINITY,
   };
-  return new KafkaReader(context);
+}
+
+export function writer(topic: string, options: Options = {}): LazyWriter {
+  return new LazyWriter(async () =>
+    plugin.createWriter(await createWriterContext(plugin, topic, input(options))),
+  );
+}
+
+export function reader(topics: string | string[], options: Options = {}): LazyReader {
+  const list = typeof topics === 'string' ? [topics] : topics;
+  return new LazyReader(async () =>
+    plugin.createReader(await createReaderContext(plugin, list, input(options))),
+  );
 }
 
 export const bytes = (text: string) => new TextEncoder().encode(text);
@@ -78,7 +70,7 @@ export const text = (message: ReceivedMessage) => new TextDecoder().decode(messa
 
 /** Receives `count` messages, settling each as core does; fails if they do not come in `ms`. */
 export async function take(
-  source: KafkaReader,
+  source: PluginReader,
   count: number,
   ms = 15_000,
 ): Promise<ReceivedMessage[]> {
@@ -95,7 +87,7 @@ export async function take(
 
 /** Resolves `undefined` when nothing arrives within `ms`, or the message that did. */
 export async function nothingWithin(
-  source: KafkaReader,
+  source: PluginReader,
   ms: number,
 ): Promise<ReceivedMessage | undefined> {
   try {

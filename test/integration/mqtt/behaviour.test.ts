@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ConnectionError, InvalidArgumentError, type Logger } from '../../../src/index.js';
 import { plugin } from '../../../src/plugins/mqtt/index.js';
+import { createReaderContext, createWriterContext } from '../../../src/testing/plugin-context.js';
 import { unusedPort } from '../../support/net.js';
 import { collect, newTopic, reader, roundTrip, type Service, writer } from './clients.js';
 import { PORTS, requireMosquitto } from './mosquitto.js';
@@ -252,18 +253,15 @@ describe('mqtt reconnection to a broker that stays down', () => {
 describe('mqtt reader (SPI)', () => {
   it('an aborted receive loses no message', async () => {
     const topic = newTopic('abort');
-    const context = {
-      service: 'spi',
-      type: 'mqtt',
+    const input = {
       brokers: [`127.0.0.1:${PORTS.tcp}`],
-      consistency: 'AT_LEAST_ONCE' as const,
       clientId: `sinetstream-it-${topic.slice(-8)}`,
-      tls: undefined,
-      params: {},
       logger: recordingLogger(),
     };
-    const source = plugin.createReader({ ...context, topics: [topic], receiveTimeoutMs: Infinity });
-    const sink = plugin.createWriter({ ...context, clientId: `${context.clientId}-w`, topic });
+    const source = plugin.createReader(await createReaderContext(plugin, [topic], input));
+    const sink = plugin.createWriter(
+      await createWriterContext(plugin, topic, { ...input, clientId: `${input.clientId}-w` }),
+    );
     await source.open();
     await sink.open();
     try {
