@@ -57,11 +57,14 @@ class PullingAsyncReader {
  * A message is acknowledged (AT_LEAST_ONCE) once `onMessage` has returned, or its promise
  * resolved. Errors from decoding or from `onMessage` go to `onFailure`.
  */
-export class AsyncMessageReader<T = Uint8Array> extends ReaderBase<T, PullingAsyncReader> {
+export class AsyncMessageReader<T = Uint8Array, S extends string = string> extends ReaderBase<
+  T,
+  PullingAsyncReader
+> {
   onMessage: ((message: Message<T>) => void | Promise<void>) | undefined;
   onFailure: ((error: Error) => void) | undefined;
 
-  constructor(options: ReaderOptions<T> = {}) {
+  constructor(options: ReaderOptions<T, S> = {}) {
     super(options);
   }
 

@@ -79,13 +79,13 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
  * Receives messages from one or more topics: `for await (const message of reader)`.
  * Iteration ends after `receiveTimeoutMs` without a message, or when the reader closes.
  */
-export class MessageReader<T = Uint8Array>
+export class MessageReader<T = Uint8Array, S extends string = string>
   extends ReaderBase<T, PluginReader>
   implements AsyncIterable<Message<T>>
 {
   readonly #closed = new AbortController();
 
-  constructor(options: ReaderOptions<T> = {}) {
+  constructor(options: ReaderOptions<T, S> = {}) {
     super(options);
   }
 

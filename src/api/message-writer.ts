@@ -84,8 +84,8 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
  * await writer.publish('hello');
  * ```
  */
-export class MessageWriter<T = Uint8Array> extends WriterBase<T> {
-  constructor(options: WriterOptions<T> = {}) {
+export class MessageWriter<T = Uint8Array, S extends string = string> extends WriterBase<T> {
+  constructor(options: WriterOptions<T, S> = {}) {
     super(options);
   }
 
@@ -103,4 +103,7 @@ export class MessageWriter<T = Uint8Array> extends WriterBase<T> {
  * already works so (`publish` returns at once; many may be in flight; each promise settles
  * with its message's outcome), so this is the same class under that name.
  */
-export class AsyncMessageWriter<T = Uint8Array> extends MessageWriter<T> {}
+export class AsyncMessageWriter<T = Uint8Array, S extends string = string> extends MessageWriter<
+  T,
+  S
+> {}

@@ -1,8 +1,32 @@
+import type { AMQP10_PARAMETERS } from '../plugins/amqp10/parameters.js';
+import type { AMQP091_PARAMETERS } from '../plugins/amqp091/parameters.js';
+import type { KAFKA_PARAMETERS } from '../plugins/kafka/parameters.js';
+import type { MEMORY_PARAMETERS } from '../plugins/memory/index.js';
+import type { MQTT_PARAMETERS } from '../plugins/mqtt/parameters.js';
+import type { ParamInputs } from '../spi/parameters.js';
 import type { PluginRegistry } from '../spi/registry.js';
 import type { Consistency, Logger } from '../spi/types.js';
 
+/**
+ * The `typeSpec` each service type takes, so that a literal `type` checks the keys given
+ * with it. A plugin package adds its own by declaration merging:
+ * `declare module 'sinetstream' { interface TypeSpecs { pigeon: ParamInputs<typeof MINE> } }`.
+ */
+export interface TypeSpecs {
+  mqtt: ParamInputs<typeof MQTT_PARAMETERS>;
+  kafka: ParamInputs<typeof KAFKA_PARAMETERS>;
+  'amqp-0.9.1': ParamInputs<typeof AMQP091_PARAMETERS>;
+  'amqp-1.0': ParamInputs<typeof AMQP10_PARAMETERS>;
+  memory: ParamInputs<typeof MEMORY_PARAMETERS>;
+}
+
+/** `typeSpec` for a service of type `S`; any mapping when the type is not known here. */
+export type TypeSpecOf<S extends string> = S extends keyof TypeSpecs
+  ? TypeSpecs[S]
+  : Readonly<Record<string, unknown>>;
+
 /** Options every reader, writer and codec takes. Each one beats the config file's value. */
-export interface CommonOptions {
+export interface CommonOptions<S extends string = string> {
   /** The service in the config file; may be left out when the file defines only one. */
   service?: string;
   /** Read this config file instead of searching `./.sinetstream_config.yml` and `~/.config/sinetstream/config.yml`. */
@@ -16,7 +40,7 @@ export interface CommonOptions {
   /** Where warnings go (default: stderr). */
   logger?: Logger;
 
-  type?: string;
+  type?: S;
   brokers?: string | readonly string[];
   consistency?: Consistency | 0 | 1 | 2;
   clientId?: string;
@@ -33,17 +57,20 @@ export interface CommonOptions {
   messageFormat?: 2 | 3;
   /** `true`, or the `tls:` block spelled as in the config file (ca_certs, certfile...). */
   tls?: boolean | Record<string, unknown>;
-  /** Broker-specific parameters (the config file's `type_spec`), e.g. `{ qos: 1 }`. */
-  typeSpec?: Record<string, unknown>;
+  /**
+   * Broker-specific parameters (the config file's `type_spec`), e.g. `{ qos: 1 }`; checked
+   * against the type's declared parameters, at compile time too when `type` is given.
+   */
+  typeSpec?: TypeSpecOf<S>;
 }
 
-export interface WriterOptions<T = unknown> extends CommonOptions {
+export interface WriterOptions<T = unknown, S extends string = string> extends CommonOptions<S> {
   topic?: string;
   /** Turns a value into bytes; beats `valueType`. */
   valueSerializer?: (value: T) => Uint8Array;
 }
 
-export interface ReaderOptions<T = unknown> extends CommonOptions {
+export interface ReaderOptions<T = unknown, S extends string = string> extends CommonOptions<S> {
   topics?: string | readonly string[];
   /** Turns bytes into a value; beats `valueType`. */
   valueDeserializer?: (bytes: Uint8Array) => T;

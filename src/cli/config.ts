@@ -4,6 +4,7 @@ import { resolveService } from '../config/resolve.js';
 import { type ConfigDocument, parseConfigDocument } from '../config/services.js';
 import { SinetError } from '../errors.js';
 import { createRegistry } from '../plugins/builtins.js';
+import { readParameters } from '../spi/read-parameters.js';
 
 interface ConfigFlags {
   configFile?: string;
@@ -30,6 +31,18 @@ async function problems(config: ConfigDocument): Promise<string[]> {
         found.push(
           `${at('type')}: no plugin for "${resolved.type}" (known: ${registry.brokerTypes().join(', ')})`,
         );
+      }
+      const plugin = registry.brokerTypes().includes(resolved.type)
+        ? await registry.broker(resolved.type)
+        : undefined;
+      if (plugin?.parameters) {
+        await readParameters(plugin.parameters, resolved.params, {
+          role: 'both',
+          where: `${config.source}: ${prefix}${definition.name}: `,
+          type: resolved.type,
+          logger: { warn: (message) => found.push(message.replace(/; ignored$/, '')) },
+          report: (problem) => found.push(problem.message),
+        });
       }
       if (!registry.valueTypeNames().includes(resolved.valueType)) {
         found.push(`${at('value_type')}: unknown "${resolved.valueType}"`);

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { brokerCommand } from './broker.js';
 import { configCommand } from './config.js';
 import { demoCommand } from './demo.js';
+import { parametersCommand } from './parameters.js';
 import { readCommand } from './read.js';
 import { writeCommand } from './write.js';
 
@@ -22,6 +23,7 @@ Examples:
   sinetstream read  --no-config --type mqtt --brokers 127.0.0.1:1883 --topic t1 --text
   sinetstream write --no-config --type mqtt --brokers 127.0.0.1:1883 --topic t1 --text -m hello
   sinetstream read  -s service-tutorial-mqtt -o json --count 10
+  sinetstream parameters mqtt
 `;
 
 const program = new Command('sinetstream')
@@ -29,7 +31,14 @@ const program = new Command('sinetstream')
   .addHelpText('after', CHEAT_SHEET)
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
-for (const add of [writeCommand, readCommand, brokerCommand, configCommand, demoCommand])
+for (const add of [
+  writeCommand,
+  readCommand,
+  brokerCommand,
+  configCommand,
+  parametersCommand,
+  demoCommand,
+])
   add(program);
 for (const command of program.commands) command.exitOverride();
 

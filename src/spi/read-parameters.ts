@@ -13,6 +13,11 @@ export interface ReadParametersOptions {
   readonly type: string;
   /** Where the parameters sit, e.g. `tls.` for the keys of the common `tls` block. */
   readonly prefix?: string;
+  /**
+   * Given, a value that cannot be used is told here and dropped instead of thrown, so that
+   * a config check names every problem at once.
+   */
+  readonly report?: (problem: InvalidArgumentError) => void;
   readonly logger: Logger;
 }
 
@@ -42,7 +47,7 @@ export function describeType(type: ParamType): string {
       number: 'a number (0 or more)',
       boolean: 'true or false',
       bytes: 'a string or binary data',
-      secret: 'a string or binary data',
+      secret: 'a secret: a string or binary data',
       file: 'a file path',
       strings: 'a string or a list of strings',
       'string-map': 'a mapping of strings',
@@ -133,9 +138,14 @@ class BlockReader {
       }
       const path = `${prefix}${given}`;
       const value = values[given];
-      result[name] = given.endsWith(DATA_SUFFIX)
-        ? this.#inline(value, path)
-        : await this.#convert(declaration.type, value, path);
+      try {
+        result[name] = given.endsWith(DATA_SUFFIX)
+          ? this.#inline(value, path)
+          : await this.#convert(declaration.type, value, path);
+      } catch (error) {
+        if (!(this.options.report && error instanceof InvalidArgumentError)) throw error;
+        this.options.report(error);
+      }
     }
     for (const key of Object.keys(values)) {
       if (used.has(key) || values[key] === undefined) continue;

@@ -1,5 +1,6 @@
 import { NotOpenError } from '../../errors.js';
 import { MessageQueue } from '../../spi/message-queue.js';
+import { type ParamDeclarations, paramsOf } from '../../spi/parameters.js';
 import type {
   BrokerPlugin,
   CallOptions,
@@ -16,14 +17,22 @@ import {
   memoryBroker,
 } from './broker.js';
 
-const DEFAULT_RETAIN = 10_000;
+export const MEMORY_PARAMETERS = {
+  retain: {
+    type: 'number',
+    default: 10_000,
+    description: 'messages each topic keeps for readers that seek to the beginning',
+  },
+  group_id: {
+    type: 'string',
+    role: 'reader',
+    description: 'readers of one group share the messages of a topic',
+  },
+} as const satisfies ParamDeclarations;
 
 function brokerOf(context: WriterContext | ReaderContext): MemoryBroker {
-  const retain = context.params.retain;
-  return memoryBroker(
-    context.brokers[0] ?? 'default',
-    typeof retain === 'number' && retain > 0 ? retain : DEFAULT_RETAIN,
-  );
+  const { retain } = paramsOf(context, MEMORY_PARAMETERS);
+  return memoryBroker(context.brokers[0] ?? 'default', Math.max(1, retain));
 }
 
 class MemoryWriter implements PluginWriter {
@@ -64,9 +73,8 @@ class MemoryReader implements PluginReader {
   #broker: MemoryBroker | undefined;
 
   constructor(private readonly context: ReaderContext) {
-    const group = context.params.group_id;
     this.#subscriber = {
-      group: typeof group === 'string' ? group : undefined,
+      group: paramsOf(context, MEMORY_PARAMETERS).group_id,
       deliver: (record) => this.#queue.push(toMessage(record)),
     };
   }
@@ -124,6 +132,7 @@ function toMessage(record: MemoryRecord): ReceivedMessage {
  */
 export const plugin: BrokerPlugin = {
   type: 'memory',
+  parameters: MEMORY_PARAMETERS,
   createWriter: (context) => new MemoryWriter(context),
   createReader: (context) => new MemoryReader(context),
 };

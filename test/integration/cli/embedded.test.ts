@@ -110,11 +110,21 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'sinetstream-config-'));
     writeFileSync(
       join(dir, 'bad.yml'),
-      'header: {version: 3}\nconfig:\n  s:\n    type: pigeon\n    receive_timeout_ms: soon\n',
+      [
+        'header: {version: 3}',
+        'config:',
+        '  s: {type: pigeon, receive_timeout_ms: soon}',
+        '  m: {type: mqtt, type_spec: {retian: true, qos: high, will: {topic: 1, payload: x}}}',
+      ].join('\n'),
     );
     const bad = cli(['config', '--config-file', join(dir, 'bad.yml')]);
     expect(await bad.exited).toBe(1);
     expect(bad.stdout).toMatch(/problem: .*bad\.yml: config\.s\.type: no plugin for "pigeon"/);
     expect(bad.stdout).toMatch(/problem: .*receive_timeout_ms: expected a number/);
+    expect(bad.stdout).toMatch(/problem: .*bad\.yml: config\.m: parameter qos: "high" is not one/);
+    expect(bad.stdout).toMatch(/problem: .*config\.m: parameter will\.topic: expected a string/);
+    expect(bad.stdout).toMatch(
+      /problem: .*config\.m: parameter retian .*\(did you mean retain\?\)$/m,
+    );
   });
 });
