@@ -36,31 +36,27 @@ export const AMQP091_PARAMETERS = {
   },
   queue_declare: {
     type: 'boolean',
-    role: 'reader',
     default: true,
-    description: '`false`: use an existing queue (needs no configure permission)',
+    description:
+      "`false`: use an existing queue (needs no configure permission); a writer to the default exchange declares the topic's queue",
   },
   queue_durable: {
     type: 'boolean',
-    role: 'reader',
     defaultText: 'true for a named queue',
     description: 'the queue survives a broker restart',
   },
   queue_exclusive: {
     type: 'boolean',
-    role: 'reader',
     defaultText: 'true for a server-named queue',
     description: 'only this connection may use the queue',
   },
   queue_auto_delete: {
     type: 'boolean',
-    role: 'reader',
     defaultText: 'true for a server-named queue',
     description: 'the queue goes when its last consumer does',
   },
   queue_arguments: {
     type: 'mapping',
-    role: 'reader',
     description: 'e.g. `{ x-expires: 60000, x-queue-type: quorum }`',
   },
   bind: {
