@@ -13,7 +13,7 @@ import { MessageQueue } from '../../spi/message-queue.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Commits } from './commits.js';
 import { connectionOptions } from './connection.js';
-import { transient, translate } from './errors.js';
+import { retriable, translate } from './errors.js';
 import { bool, choice, type KafkaParams, num, readParams, str } from './params.js';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -204,7 +204,7 @@ export class KafkaReader implements PluginReader {
     if (!this.#live || consumer !== this.#consumer || this.#reconnecting || this.#queue.closed)
       return;
     if (from.stream && from.stream !== this.#stream) return;
-    if (!transient(error)) {
+    if (!retriable(error)) {
       this.#queue.fail(translate(error, 'kafka reader', ConnectionError));
       return;
     }
@@ -238,7 +238,7 @@ export class KafkaReader implements PluginReader {
         if (epoch !== this.#epoch) return;
         await this.#stopStream();
         last = error;
-        if (!transient(error) || Date.now() > deadline) break;
+        if (!retriable(error) || Date.now() > deadline) break;
       }
     }
     await this.#dropConsumer();

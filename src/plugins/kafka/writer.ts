@@ -7,7 +7,7 @@ import { ConnectionError, InvalidArgumentError, NotOpenError, PublishError } fro
 import { sleep } from '../../spi/backoff.js';
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { connectionOptions } from './connection.js';
-import { transient, translate } from './errors.js';
+import { retriable, translate } from './errors.js';
 import { bool, choice, type KafkaParams, num, readParams } from './params.js';
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -244,7 +244,7 @@ export class KafkaWriter implements PluginWriter {
     started: number,
     failedLeaders: string | undefined,
   ): Promise<boolean> {
-    if (this.#delivery.acks === 0 || !transient(error)) return false;
+    if (this.#delivery.acks === 0 || !retriable(error)) return false;
     const delay = num(this.#params, 'retry_backoff_ms') ?? DEFAULT_RESEND_DELAY_MS;
     const waitUntil = Date.now() + LEADER_WAIT_MS;
     for (;;) {
