@@ -77,7 +77,10 @@ const REFUSED_CODES = new Set([403, 530]);
  */
 const PASSING_CODES = new Set([320, 405, 506]);
 
-/** amqplib sets the reply code on a closed channel or connection, but only words it when the server ends the handshake. */
+/**
+ * amqplib sets the reply code on a closed channel or connection; a handshake the server ends
+ * (a refused login) has it only in its message.
+ */
 function replyCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'number') return code;
@@ -86,6 +89,7 @@ function replyCode(error: unknown): number | undefined {
   return handshake ? Number(handshake[1]) : undefined;
 }
 
+/** Our error for an amqplib failure; `fallback` is the operation's own class. */
 export function toSinetError(
   error: unknown,
   what: string,
