@@ -4,9 +4,32 @@
  */
 export class SinetError extends Error {
   override name = 'SinetError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * The reason code, when the broker or the client gave one: an MQTT reason code (5, 135...),
+   * a Kafka error name (`TOPIC_AUTHORIZATION_FAILED`), an AMQP 0.9.1 reply code (403), an
+   * AMQP 1.0 condition (`amqp:unauthorized-access`) or a socket's (`ECONNREFUSED`).
+   */
+  readonly code?: SinetErrorCode;
+  /**
+   * Whether trying again later may succeed (a broker that is down, restarting or busy), or
+   * not (refused credentials or ACLs, bad arguments, a closed client). Absent when unknown.
+   */
+  readonly retriable?: boolean;
+
+  constructor(message: string, options: SinetErrorOptions = {}) {
+    const { code, retriable, ...errorOptions } = options;
+    super(message, errorOptions);
+    this.code = code;
+    this.retriable = retriable;
   }
+}
+
+export type SinetErrorCode = string | number;
+
+export interface SinetErrorOptions {
+  cause?: unknown;
+  code?: SinetErrorCode;
+  retriable?: boolean;
 }
 
 /** No config file was found, or the one found cannot be read or parsed. */

@@ -11,6 +11,7 @@ export {
   sleep,
 } from './backoff.js';
 export { type BrokerAddress, parseBroker } from './brokers.js';
+export { classifyError, type ErrorReport, errorChain, type SinetErrorClass } from './errors.js';
 export { MessageQueue, type MessageQueueOptions } from './message-queue.js';
 export {
   type ParamDeclaration,

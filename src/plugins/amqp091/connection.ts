@@ -3,7 +3,7 @@ import {
   AuthorizationError,
   ConnectionError,
   InvalidArgumentError,
-  SinetError,
+  type SinetError,
 } from '../../errors.js';
 import {
   type BackoffSettings,
@@ -13,6 +13,7 @@ import {
   sleep,
 } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
+import { classifyError, type SinetErrorClass } from '../../spi/errors.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp091Params } from './parameters.js';
@@ -57,17 +58,40 @@ export function connectionSettings(context: PluginContext, p: Amqp091Params): Co
 }
 
 /** RabbitMQ's 403 ACCESS_REFUSED and 530 NOT_ALLOWED (vhost) mean "not allowed", not "down". */
+const REFUSED_CODES = new Set([403, 530]);
+/**
+ * The reply codes that may pass: 320 CONNECTION_FORCED (a broker shutting down), 405
+ * RESOURCE_LOCKED (an exclusive queue another connection still holds), 506 RESOURCE_ERROR.
+ */
+const PASSING_CODES = new Set([320, 405, 506]);
+
+/**
+ * amqplib sets the reply code on a closed channel or connection; a handshake the server ends
+ * (a refused login) has it only in its message.
+ */
+function replyCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'number') return code;
+  const words = error instanceof Error ? error.message : '';
+  const handshake = /^Handshake terminated by server: (\d{3}) /.exec(words);
+  return handshake ? Number(handshake[1]) : undefined;
+}
+
+/** Our error for an amqplib failure; `fallback` is the operation's own class. */
 export function toSinetError(
   error: unknown,
   what: string,
-  Otherwise: new (message: string, options?: { cause?: unknown }) => SinetError = ConnectionError,
+  fallback: SinetErrorClass = ConnectionError,
 ): SinetError {
-  if (error instanceof SinetError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown }).code;
-  const refused =
-    code === 403 || code === 530 || /ACCESS[-_]REFUSED|NOT[-_]ALLOWED|\b403\b/.test(message);
-  return new (refused ? AuthorizationError : Otherwise)(`${what}: ${message}`, { cause: error });
+  const code = replyCode(error);
+  return classifyError({
+    what,
+    error,
+    code,
+    kind: code !== undefined && REFUSED_CODES.has(code) ? AuthorizationError : undefined,
+    retriable: code === undefined ? undefined : PASSING_CODES.has(code),
+    fallback,
+  });
 }
 
 export type ChannelSetup = (channel: Channel) => Promise<void>;
@@ -203,7 +227,9 @@ export class Amqp091Connection {
     }
     const reconnect = this.settings.reconnect;
     const reason = `${this.context.service}: connection lost: ${error?.message ?? 'closed'}`;
-    if (!reconnect) return this.#fail(new ConnectionError(reason, { cause: error }));
+    if (!reconnect) {
+      return this.#fail(new ConnectionError(reason, { cause: error, retriable: true }));
+    }
     this.context.logger.warn(`${reason}; reconnecting`);
     for (let attempt = 0; !this.#closing.signal.aborted; attempt++) {
       await sleep(backoffDelay(reconnect, attempt), this.#closing.signal);

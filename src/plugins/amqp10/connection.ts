@@ -11,10 +11,11 @@ import {
   AuthorizationError,
   ConnectionError,
   InvalidArgumentError,
-  SinetError,
+  type SinetError,
 } from '../../errors.js';
 import { DEFAULT_RECONNECT_BACKOFF, reconnectBackoff } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
+import { classifyError, type SinetErrorClass } from '../../spi/errors.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp10Params } from './parameters.js';
@@ -221,16 +222,37 @@ export function describe(error: unknown): string {
   return String(error);
 }
 
+/** AMQP conditions by which a peer says "not now": a broker shutting down, or short of resources. */
+const PASSING_CONDITIONS = new Set([
+  'amqp:connection:forced',
+  'amqp:resource-limit-exceeded',
+  'amqp:resource-locked',
+]);
+
 /** amqp:unauthorized-access (SASL refusal, link refusal) means "not allowed", not "down". */
 export function toSinetError(
   error: unknown,
   what: string,
-  Otherwise: new (message: string, options?: { cause?: unknown }) => SinetError = ConnectionError,
+  fallback: SinetErrorClass = ConnectionError,
 ): SinetError {
-  if (error instanceof SinetError) return error;
-  const message = describe(error);
-  const refused = /unauthorized|authentication|sasl|forbidden|security/i.test(message);
-  return new (refused ? AuthorizationError : Otherwise)(`${what}: ${message}`, { cause: error });
+  const { condition, description } = (error ?? {}) as {
+    condition?: unknown;
+    description?: unknown;
+  };
+  const code = typeof condition === 'string' ? condition : undefined;
+  const said = describe(error);
+  return classifyError({
+    what,
+    error,
+    code,
+    kind: /unauthorized|authentication|sasl|forbidden|security/i.test(said)
+      ? AuthorizationError
+      : undefined,
+    retriable: code === undefined ? undefined : PASSING_CONDITIONS.has(code),
+    fallback,
+    // A remote error is a plain {condition, description}: no message for the classifier.
+    detail: code !== undefined || typeof description === 'string' ? said : undefined,
+  });
 }
 
 /** Resolves once the broker has attached `link`; rejects when it refuses it. */

@@ -4,71 +4,53 @@ import {
   InvalidArgumentError,
   SinetError,
 } from '../../errors.js';
+import { classifyError, errorChain, type SinetErrorClass } from '../../spi/errors.js';
 
-type ErrorClass = new (message: string, options?: { cause?: unknown }) => SinetError;
-
-interface ClientError {
-  code?: unknown;
-  apiId?: unknown;
-  message?: unknown;
-  errors?: unknown;
-  cause?: unknown;
-  canRetry?: unknown;
-}
-
-/** Every error in the client's error tree (MultipleErrors nest the per-broker causes). */
-function* walk(error: unknown, depth = 0): Generator<ClientError> {
-  if (depth > 6 || typeof error !== 'object' || error === null) return;
-  const e = error as ClientError;
-  yield e;
-  if (Array.isArray(e.errors)) for (const inner of e.errors) yield* walk(inner, depth + 1);
-  yield* walk(e.cause, depth + 1);
-}
-
-function classify(error: unknown): ErrorClass | undefined {
-  let network = false;
-  for (const e of walk(error)) {
+/** What the client's codes and the broker's error names (`apiId`) tell of the failure. */
+function kafkaKind(error: unknown): SinetErrorClass | undefined {
+  for (const e of errorChain(error)) {
     if (e.code === 'PLT_KFK_AUTHENTICATION') return AuthorizationError;
     if (typeof e.apiId === 'string') {
       if (/AUTHORIZATION_FAILED$|^SASL_AUTHENTICATION_FAILED$/.test(e.apiId))
         return AuthorizationError;
       if (e.apiId === 'INVALID_TOPIC_EXCEPTION') return InvalidArgumentError;
     }
-    // Node's TLS errors (certificate not trusted, wrong host name) are connection failures.
-    if (
-      e.code === 'PLT_KFK_NETWORK' ||
-      e.code === 'PLT_KFK_TIMEOUT' ||
-      /CERT|SSL|TLS/.test(String(e.code))
-    ) {
-      network = true;
-    }
   }
-  return network ? ConnectionError : undefined;
+  return undefined;
+}
+
+/** The client's network and timeout errors, whatever socket error they wrap. */
+function lostBroker(error: unknown): boolean {
+  for (const e of errorChain(error)) {
+    if (e.code === 'PLT_KFK_NETWORK' || e.code === 'PLT_KFK_TIMEOUT') return true;
+  }
+  return false;
+}
+
+/** The broker's name for the error (`TOPIC_AUTHORIZATION_FAILED`), when it answered with one. */
+function brokerCode(error: unknown): string | undefined {
+  for (const e of errorChain(error)) if (typeof e.apiId === 'string') return e.apiId;
+  return undefined;
 }
 
 /**
  * Turns a client error into the SinetError a user can act on: refused credentials or ACLs
  * become AuthorizationError, an unreachable or untrusted broker ConnectionError, anything else
- * `fallback`. The client's message is kept (it names brokers and topics, never secrets).
+ * `fallback`; its `code` is the broker's error name, or the client's or socket's code.
  */
 export function translate(
   error: unknown,
   what: string,
-  fallback: ErrorClass = SinetError,
+  fallback: SinetErrorClass = SinetError,
 ): SinetError {
-  if (error instanceof SinetError) return error;
-  const kind = classify(error) ?? fallback;
-  const detail = deepestMessage(error);
-  return new kind(`${what}: ${detail}`, { cause: error });
-}
-
-/** The innermost message is the broker's or the socket's own words, the most useful one. */
-function deepestMessage(error: unknown): string {
-  let message = 'unknown error';
-  for (const e of walk(error)) {
-    if (typeof e.message === 'string' && e.message !== '') message = e.message;
-  }
-  return message;
+  return classifyError({
+    what,
+    error,
+    code: brokerCode(error),
+    kind: kafkaKind(error),
+    retriable: retriable(error),
+    fallback: lostBroker(error) ? ConnectionError : fallback,
+  });
 }
 
 /**
@@ -77,9 +59,9 @@ function deepestMessage(error: unknown): string {
  * retriable (no leader during an election, not enough in-sync replicas, coordinator moving).
  * Refused credentials or ACLs, bad data and a closed client are final.
  */
-export function transient(error: unknown): boolean {
+export function retriable(error: unknown): boolean {
   let passing = false;
-  for (const e of walk(error)) {
+  for (const e of errorChain(error)) {
     // The client's TimeoutError says canRetry: false, but a broker that stopped answering is
     // what a failover looks like from here.
     if (e.code === 'PLT_KFK_NETWORK' || e.canRetry === true) passing = true;

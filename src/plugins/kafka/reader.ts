@@ -14,7 +14,7 @@ import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Commits } from './commits.js';
 import { connectionOptions } from './connection.js';
-import { transient, translate } from './errors.js';
+import { retriable, translate } from './errors.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -199,7 +199,7 @@ export class KafkaReader implements PluginReader {
     if (!this.#live || consumer !== this.#consumer || this.#reconnecting || this.#queue.closed)
       return;
     if (from.stream && from.stream !== this.#stream) return;
-    if (!transient(error)) {
+    if (!retriable(error)) {
       this.#queue.fail(translate(error, 'kafka reader', ConnectionError));
       return;
     }
@@ -233,7 +233,7 @@ export class KafkaReader implements PluginReader {
         if (epoch !== this.#epoch) return;
         await this.#stopStream();
         last = error;
-        if (!transient(error) || Date.now() > deadline) break;
+        if (!retriable(error) || Date.now() > deadline) break;
       }
     }
     await this.#dropConsumer();

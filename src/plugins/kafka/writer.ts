@@ -8,7 +8,7 @@ import { sleep } from '../../spi/backoff.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { connectionOptions } from './connection.js';
-import { transient, translate } from './errors.js';
+import { retriable, translate } from './errors.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
 /** kafka-python's max_in_flight_requests_per_connection default. */
@@ -235,7 +235,7 @@ export class KafkaWriter implements PluginWriter {
     started: number,
     failedLeaders: string | undefined,
   ): Promise<boolean> {
-    if (this.#delivery.acks === 0 || !transient(error)) return false;
+    if (this.#delivery.acks === 0 || !retriable(error)) return false;
     const delay = this.#params.retry_backoff_ms ?? DEFAULT_RESEND_DELAY_MS;
     const waitUntil = Date.now() + LEADER_WAIT_MS;
     for (;;) {

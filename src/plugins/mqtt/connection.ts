@@ -1,7 +1,9 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { AuthorizationError, ConnectionError, type SinetError } from '../../errors.js';
 import { backoffDelay } from '../../spi/backoff.js';
+import { classifyError } from '../../spi/errors.js';
 import type { CallOptions, Logger } from '../../spi/types.js';
+import { BUSY_CODES_V5 } from './errors.js';
 import type { MqttSettings, Server } from './settings.js';
 import { tlsOptions } from './tls.js';
 
@@ -14,12 +16,10 @@ const V3_CONNACK: Readonly<Record<number, string>> = {
   5: 'not authorized',
 };
 const AUTH_CODES_V3 = new Set([4, 5]);
+/** MQTT 3.x: server unavailable. */
+const BUSY_CODES_V3 = new Set([3]);
 /** MQTT 5: bad user name or password, not authorized, banned, bad authentication method. */
 const AUTH_CODES_V5 = new Set([134, 135, 138, 140]);
-/** TLS alerts by which a broker turns down the client's certificate (or its absence). */
-const CLIENT_CERT_REJECTED =
-  /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/;
-const TLS_FAILURE = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/;
 
 function describeServer(server: Server): string {
   return `${server.protocol}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
@@ -36,38 +36,35 @@ function failure(
   if (!error) {
     return new ConnectionError(
       `mqtt: ${where} closed the connection without accepting it (or gave no CONNACK within ${timeoutMs} ms)`,
+      { retriable: true },
     );
   }
-  // OpenSSL appends where in its source it failed, on further lines.
-  const said = error.message.split('\n')[0];
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'number') {
     const reason =
       version === 5
         ? error.message.replace(/^Connection refused: /, '')
         : (V3_CONNACK[code] ?? 'refused');
-    const message = `mqtt: ${where} refused the connection: ${reason} (return code ${code})`;
     const auth = version === 5 ? AUTH_CODES_V5 : AUTH_CODES_V3;
-    return auth.has(code)
-      ? new AuthorizationError(message, { cause: error })
-      : new ConnectionError(message, { cause: error });
-  }
-  if (typeof code === 'string' && CLIENT_CERT_REJECTED.test(code)) {
-    return new AuthorizationError(`mqtt: ${where} rejected the client certificate: ${said}`, {
-      cause: error,
+    const busy = version === 5 ? BUSY_CODES_V5 : BUSY_CODES_V3;
+    return classifyError({
+      what: `mqtt: ${where} refused the connection`,
+      error,
+      code,
+      kind: auth.has(code) ? AuthorizationError : ConnectionError,
+      retriable: busy.has(code),
+      detail: `${reason} (return code ${code})`,
     });
   }
-  if (
-    (typeof code === 'string' && TLS_FAILURE.test(code)) ||
-    error.message === 'TLS not authorized'
-  ) {
-    return new ConnectionError(`mqtt: TLS handshake with ${where} failed: ${said}`, {
-      cause: error,
+  // MQTT.js's words for a broker certificate that did not verify.
+  if (error.message === 'TLS not authorized') {
+    return classifyError({
+      what: `mqtt: TLS handshake with ${where} failed`,
+      error,
+      retriable: false,
     });
   }
-  return new ConnectionError(`mqtt: cannot connect to ${where}: ${said}`, {
-    cause: error,
-  });
+  return classifyError({ what: `mqtt: cannot connect to ${where}`, error });
 }
 
 function attempt(
@@ -172,6 +169,8 @@ export async function connectClient(
     `mqtt: no broker accepted the connection: ${errors.map((e) => e.message).join('; ')}`,
     {
       cause: errors.at(-1),
+      code: errors.at(-1)?.code,
+      retriable: errors.some((e) => e.retriable),
     },
   );
 }

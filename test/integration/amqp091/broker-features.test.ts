@@ -36,23 +36,26 @@ describe('amqp-0.9.1 permissions (alice may write, bob may only read)', () => {
     const publishing = writer.publish(text('not allowed'));
     await expect(publishing).rejects.toBeInstanceOf(AuthorizationError);
     await expect(publishing).rejects.toThrow(/ACCESS_REFUSED/);
+    await expect(publishing).rejects.toMatchObject({ code: 403, retriable: false });
   });
 
   it('bob declaring a queue is an AuthorizationError at open', async () => {
-    await expect(h.reader([unique('hello')], { params: bob })).rejects.toBeInstanceOf(
-      AuthorizationError,
-    );
+    const opening = h.reader([unique('hello')], { params: bob });
+    await expect(opening).rejects.toBeInstanceOf(AuthorizationError);
+    await expect(opening).rejects.toMatchObject({ code: 403, retriable: false });
   });
 
   it('a wrong password is an AuthorizationError that does not show the password', async () => {
     const opening = h.writer('x', { params: { ...alice, password: 'Wr0ngSecret' } });
     await expect(opening).rejects.toBeInstanceOf(AuthorizationError);
     await expect(opening).rejects.not.toThrow(/Wr0ngSecret/);
+    await expect(opening).rejects.toMatchObject({ code: 403, retriable: false });
   });
 
   it('a broker that is not there is a ConnectionError', async () => {
     const opening = h.writer('x', { brokers: ['127.0.0.1:1'], params: { reconnect: false } });
     await expect(opening).rejects.toBeInstanceOf(ConnectionError);
+    await expect(opening).rejects.toMatchObject({ code: 'ECONNREFUSED', retriable: true });
   });
 
   it('failover: the next broker of the list is tried', async () => {

@@ -38,6 +38,10 @@ describe('amqp-1.0 on Artemis', () => {
     expect((await next(await h.reader([queue], { params: bob }))).text).toBe('for bob');
     const refused = h.writer(queue, { params: bob }).then((w) => w.publish(text('from bob')));
     await expect(refused).rejects.toBeInstanceOf(AuthorizationError);
+    await expect(refused).rejects.toMatchObject({
+      code: 'amqp:unauthorized-access',
+      retriable: false,
+    });
   });
 
   it('TLS with the CA and server name check', async () => {

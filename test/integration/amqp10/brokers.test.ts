@@ -102,6 +102,10 @@ describe.each(brokers)('amqp-1.0 on $name', (broker) => {
     const opening = h.writer('x', { params });
     await expect(opening).rejects.toBeInstanceOf(AuthorizationError);
     await expect(opening).rejects.not.toThrow(/Wr0ngSecret/);
+    await expect(opening).rejects.toMatchObject({
+      code: 'amqp:unauthorized-access',
+      retriable: false,
+    });
   });
 });
 
@@ -115,6 +119,7 @@ describe('amqp-1.0 settings', () => {
       params: { reconnect: false },
     });
     await expect(opening).rejects.toBeInstanceOf(ConnectionError);
+    await expect(opening).rejects.toMatchObject({ code: 'ECONNREFUSED', retriable: true });
   });
 
   it('a mechanism rhea cannot do is an InvalidArgumentError naming it', async () => {

@@ -57,6 +57,7 @@ describe('kafka plugin: authentication, TLS and ACLs', () => {
         (error: unknown) => error,
       );
       expect(failure).toBeInstanceOf(AuthorizationError);
+      expect(failure).toMatchObject({ code: 'SASL_AUTHENTICATION_FAILED', retriable: false });
       expect(String((failure as Error).message)).not.toContain('wrong-password-42');
     });
   }
@@ -79,7 +80,10 @@ describe('kafka plugin: authentication, TLS and ACLs', () => {
 
   it('fails with ConnectionError when the server certificate is not trusted', async () => {
     const sink = writer(newTopic('untrusted'), { brokers: [SSL], tls: {} });
-    await expect(sink.open()).rejects.toBeInstanceOf(ConnectionError);
+    const opening = sink.open();
+    await expect(opening).rejects.toBeInstanceOf(ConnectionError);
+    await expect(opening).rejects.toThrow(/TLS handshake failed/);
+    await expect(opening).rejects.toMatchObject({ retriable: false });
   });
 
   it('names the key of a CA file that cannot be read', async () => {
@@ -94,8 +98,18 @@ describe('kafka plugin: authentication, TLS and ACLs', () => {
 
   it('refuses writing and reading an ACL-denied topic with AuthorizationError', async () => {
     const bob = sasl('SCRAM-SHA-512', 'bob');
-    await expect(writer(DENIED_TOPIC, bob).open()).rejects.toBeInstanceOf(AuthorizationError);
-    await expect(reader(DENIED_TOPIC, bob).open()).rejects.toBeInstanceOf(AuthorizationError);
+    const writing = writer(DENIED_TOPIC, bob).open();
+    await expect(writing).rejects.toBeInstanceOf(AuthorizationError);
+    await expect(writing).rejects.toMatchObject({
+      code: 'TOPIC_AUTHORIZATION_FAILED',
+      retriable: false,
+    });
+    const reading = reader(DENIED_TOPIC, bob).open();
+    await expect(reading).rejects.toBeInstanceOf(AuthorizationError);
+    await expect(reading).rejects.toMatchObject({
+      code: 'TOPIC_AUTHORIZATION_FAILED',
+      retriable: false,
+    });
     // The same user may use other topics, and other users this one.
     expect(await roundTrip(bob)).toEqual(['secret hello']);
     const alice = writer(DENIED_TOPIC, sasl('PLAIN', 'alice'));
@@ -105,8 +119,11 @@ describe('kafka plugin: authentication, TLS and ACLs', () => {
 
   it('fails with ConnectionError, not a hang, when no broker listens', async () => {
     const options = { brokers: ['127.0.0.1:1'], params: { request_timeout_ms: 2000 } };
-    await expect(writer(newTopic('down'), options).open()).rejects.toBeInstanceOf(ConnectionError);
-    await expect(reader(newTopic('down'), options).open()).rejects.toBeInstanceOf(ConnectionError);
+    for (const opening of [writer(newTopic('down'), options), reader(newTopic('down'), options)]) {
+      const failure = opening.open();
+      await expect(failure).rejects.toBeInstanceOf(ConnectionError);
+      await expect(failure).rejects.toMatchObject({ code: 'ECONNREFUSED', retriable: true });
+    }
   });
 
   it('rejects an unknown security_protocol or sasl_mechanism, naming key and value', async () => {

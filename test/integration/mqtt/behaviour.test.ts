@@ -27,6 +27,7 @@ describe('mqtt connecting', () => {
     const open = writer({ type: 'mqtt', brokers: `127.0.0.1:${port}` }, { topic: 't' }).open();
     await expect(open).rejects.toThrow(ConnectionError);
     await expect(open).rejects.toThrow(`127.0.0.1:${port}`);
+    await expect(open).rejects.toMatchObject({ code: 'ECONNREFUSED', retriable: true });
   });
 
   it('fails over to the next broker of the list', async () => {

@@ -38,7 +38,8 @@ describe('mqtt TLS on Mosquitto', () => {
       { topic: 't' },
     ).open();
     await expect(open).rejects.toThrow(ConnectionError);
-    await expect(open).rejects.toThrow(/TLS handshake .*8883.*certificate/);
+    await expect(open).rejects.toThrow(/8883: TLS handshake failed: .*certificate/);
+    await expect(open).rejects.toMatchObject({ retriable: false });
   });
 
   it('sends the client certificate a listener requires', async () => {
@@ -58,6 +59,8 @@ describe('mqtt TLS on Mosquitto', () => {
       expect.objectContaining({
         name: 'AuthorizationError',
         message: expect.stringMatching(/client certificate/),
+        code: expect.stringMatching(/^ERR_SSL_.*ALERT/),
+        retriable: false,
       }),
     );
   });
@@ -131,6 +134,12 @@ describe('mqtt passwords and ACL on Mosquitto', () => {
         /refused the connection: .*(not authorized|password|Not authorized)/i,
       );
       await expect(open).rejects.not.toThrow(/not-the-password/);
+      // Bad user name or password, or not authorized: MQTT 3 and MQTT 5 number them apart.
+      const codes = protocol === 'MQTTv5' ? [134, 135] : [4, 5];
+      await expect(open).rejects.toMatchObject({
+        code: expect.toSatisfy((code) => codes.includes(code as number)),
+        retriable: false,
+      });
     },
   );
 
@@ -169,6 +178,10 @@ describe('mqtt passwords and ACL on Mosquitto', () => {
     }).open();
     await expect(sink.publish(Uint8Array.of(1))).rejects.toThrow(AuthorizationError);
     await expect(sink.publish(Uint8Array.of(1))).rejects.toThrow(topic);
+    await expect(sink.publish(Uint8Array.of(1))).rejects.toMatchObject({
+      code: 135,
+      retriable: false,
+    });
   });
 
   it('a subscription to a denied topic delivers nothing', async () => {
