@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { PARAMETER_DOCS, tableSpan } from '../../scripts/update-parameter-tables.js';
 import { parameterTable } from '../../src/cli/parameters.js';
 import { InvalidArgumentError, MessageReader, MessageWriter } from '../../src/index.js';
 import { createRegistry } from '../../src/plugins/builtins.js';
@@ -125,22 +126,12 @@ describe('typeSpec types', () => {
 });
 
 describe('parameter tables', () => {
-  const DOCS: Record<string, string> = {
-    mqtt: 'docs/mqtt.md',
-    kafka: 'docs/kafka.md',
-    'amqp-0.9.1': 'docs/amqp.md',
-    'amqp-1.0': 'docs/amqp.md',
-  };
-  for (const [type, file] of Object.entries(DOCS)) {
-    it(`${file} shows the ${type} declarations (npx sinetstream parameters ${type})`, async () => {
+  for (const [type, file] of Object.entries(PARAMETER_DOCS)) {
+    it(`${file} shows the ${type} declarations (npm run docs:parameters)`, async () => {
       const plugin = await createRegistry().broker(type);
       const text = readFileSync(resolve(import.meta.dirname, '../..', file), 'utf8');
-      const start = text.indexOf(`<!-- parameters: ${type} `);
-      const block = text.slice(
-        text.indexOf('\n', start) + 1,
-        text.indexOf('\n<!-- /parameters', start),
-      );
-      expect(block).toBe(parameterTable(plugin.parameters!));
+      const [start, end] = tableSpan(text, type);
+      expect(text.slice(start, end)).toBe(parameterTable(plugin.parameters!));
     });
   }
 });
