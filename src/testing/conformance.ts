@@ -7,7 +7,7 @@ import { AsyncMessageWriter, MessageWriter } from '../api/message-writer.js';
 import type { ReaderOptions, WriterOptions } from '../api/options.js';
 import { AlreadyConnectedError, UnsupportedOperationError } from '../errors.js';
 import type { PluginRegistry } from '../spi/registry.js';
-import { type BufferBound, contractCases, type ReaderIdentity } from './contract.js';
+import { type BufferSlack, contractCases, type ReaderIdentity } from './contract.js';
 
 export interface ConformanceFeatures {
   /** Messages from one writer to one topic arrive in publish order. */
@@ -24,8 +24,11 @@ export interface ConformanceFeatures {
   restartBroker?: () => Promise<void>;
   /** How a new reader takes over what a crashed or closed one left unfinished, or why it cannot. */
   identity: ReaderIdentity;
-  /** The most messages a reader buffers ahead of a user holding one, or why it has no bound. */
-  bufferBound: BufferBound;
+  /**
+   * How many messages past `max_unacked_messages` a reader buffers ahead of a user holding
+   * one (0: none), or why it has no bound.
+   */
+  bufferSlack: BufferSlack;
 }
 
 export interface ConformanceOptions {
@@ -269,7 +272,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
     contractCases({
       base,
       identity: features.identity,
-      bufferBound: features.bufferBound,
+      bufferSlack: features.bufferSlack,
       newTopic,
       takeoverMs: options.takeoverMs ?? 20_000,
     });

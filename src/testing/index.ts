@@ -7,7 +7,7 @@ export {
   type ConformanceOptions,
   runConformanceSuite,
 } from './conformance.js';
-export type { BufferBound, ReaderIdentity } from './contract.js';
+export type { BufferSlack, ReaderIdentity } from './contract.js';
 export {
   createReaderContext,
   createWriterContext,

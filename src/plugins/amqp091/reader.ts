@@ -7,8 +7,6 @@ import { Amqp091Connection, connectionSettings } from './connection.js';
 import { AMQP091_PARAMETERS, type Amqp091Params } from './parameters.js';
 import { declareReaderQueues, type Topology, topology } from './topology.js';
 
-/** Auto-ack readers have no prefetch window: past this many buffered messages, stop consuming. */
-const HIGH_WATER_MARK = 1000;
 
 /**
  * Consumes the reader's queue(s). AT_MOST_ONCE: automatic acknowledgement. AT_LEAST_ONCE:
@@ -38,7 +36,8 @@ export class Amqp091Reader implements PluginReader {
       this.#ack
         ? {}
         : {
-            highWaterMark: HIGH_WATER_MARK,
+            // Auto-ack readers have no prefetch window: past it, stop consuming.
+            highWaterMark: context.maxUnackedMessages,
             onHigh: () => this.#pause(),
             onLow: () => this.#resume(),
           },

@@ -13,8 +13,6 @@ import { type MqttSettings, readSettings } from './settings.js';
 
 /** SUBACK codes from 0x80 up are refusals (0x80 is MQTT 3's only one). */
 const SUBSCRIPTION_REFUSED = 0x80;
-/** QoS 0 messages buffered ahead of the user before the client stops reading the socket. */
-const QOS0_HIGH_WATER_MARK = 1000;
 
 /**
  * A subscriber. A QoS 1 or 2 message is acknowledged only once the user is done with it
@@ -26,10 +24,8 @@ const QOS0_HIGH_WATER_MARK = 1000;
  */
 export class MqttReader implements PluginReader {
   readonly #settings: MqttSettings;
-  readonly #queue = new MessageQueue({
-    highWaterMark: QOS0_HIGH_WATER_MARK,
-    onLow: () => this.#resumeReading(),
-  });
+  /** QoS 0 messages past `max_unacked_messages` stop the client reading the socket. */
+  readonly #queue: MessageQueue;
   /** Per QoS 1/2 packet, resolved when the user is done with its message. */
   readonly #settled = new WeakMap<IPublishPacket, Promise<void>>();
   /** The callback that lets MQTT.js read on, held while QoS 0 messages pile up. */
@@ -45,6 +41,10 @@ export class MqttReader implements PluginReader {
     if (context.topics.length === 0)
       throw new InvalidArgumentError('mqtt topics: no topic to read from');
     this.#settings = readSettings(context);
+    this.#queue = new MessageQueue({
+      highWaterMark: context.maxUnackedMessages,
+      onLow: () => this.#resumeReading(),
+    });
   }
 
   async open(options?: CallOptions): Promise<void> {
@@ -95,7 +95,7 @@ export class MqttReader implements PluginReader {
     client.handleMessage = (packet, done) => {
       const settled = this.#settled.get(packet as IPublishPacket);
       if (settled) this.#hold(settled, done);
-      else if (this.#queue.size >= QOS0_HIGH_WATER_MARK && !this.#queue.closed) {
+      else if (this.#queue.size >= this.context.maxUnackedMessages && !this.#queue.closed) {
         this.#holding.resolve();
         this.#paused = () => done();
       } else done();

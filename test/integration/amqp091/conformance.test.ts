@@ -26,7 +26,7 @@ runConformanceSuite({
     // A named queue outlives its readers and keeps what they did not acknowledge.
     identity: (id) => ({ typeSpec: { queue: id } }),
     // prefetch (default 100): the broker sends no more unacknowledged messages.
-    bufferBound: 100,
+    bufferSlack: 0,
     wildcard: (prefix) => `${prefix}.#`,
   },
 });

@@ -227,7 +227,7 @@ runConformanceSuite({
     seek: true,
     consumerGroup: (group) => ({ group_id: group }),
     identity: (id) => ({ typeSpec: { group_id: id, auto_offset_reset: 'earliest' } }),
-    bufferBound: 2100,
+    bufferSlack: 1100,
     restartBroker: restartWholeCluster,
   },
   quietMs: 2000,

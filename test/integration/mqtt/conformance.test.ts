@@ -11,7 +11,7 @@ const features = (protocol: string) => ({
   seek: false,
   wildcard: (prefix: string) => `${prefix}/#`,
   // A QoS 1 message held by the user stops MQTT.js reading the socket.
-  bufferBound: 1,
+  bufferSlack: 0,
   // A persistent session under a fixed client id; on MQTT 5, one that outlives the connection.
   identity: (id: string) => ({
     clientId: id,
