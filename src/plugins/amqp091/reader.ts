@@ -7,7 +7,6 @@ import { Amqp091Connection, connectionSettings } from './connection.js';
 import { AMQP091_PARAMETERS, type Amqp091Params } from './parameters.js';
 import { declareReaderQueues, type Topology, topology } from './topology.js';
 
-
 /**
  * Consumes the reader's queue(s). AT_MOST_ONCE: automatic acknowledgement. AT_LEAST_ONCE:
  * a message is acknowledged when core settles it, after the user has had it; whatever is

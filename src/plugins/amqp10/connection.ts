@@ -20,6 +20,7 @@ import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp10Params } from './parameters.js';
 import { Reconnector } from './reconnect.js';
+import { containerId } from './terminus.js';
 
 interface Endpoint {
   host: string;
@@ -102,7 +103,6 @@ export interface OpenedConnection {
 export async function openConnection(
   context: PluginContext,
   params: Amqp10Params,
-  containerId: string,
   signal?: AbortSignal,
 ): Promise<OpenedConnection> {
   if (context.brokers.length === 0) {
@@ -128,7 +128,7 @@ export async function openConnection(
     };
     return { host, port, connect, options };
   };
-  const container = rhea.create_container({ id: containerId });
+  const container = rhea.create_container({ id: containerId(context, params) });
   const idle = params.idle_time_out_ms;
   const connection = container.connect({
     ...saslOptions(context, params),

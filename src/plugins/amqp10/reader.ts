@@ -6,7 +6,7 @@ import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '
 import { bytesOf } from './body.js';
 import { attached, type OpenedConnection, openConnection, toSinetError } from './connection.js';
 import { AMQP10_PARAMETERS, type Amqp10Params } from './parameters.js';
-import { addressing, containerId, topicOf } from './terminus.js';
+import { addressing, topicOf } from './terminus.js';
 
 /**
  * One receiver link per topic. AT_MOST_ONCE asks the broker to send pre-settled;
@@ -44,12 +44,7 @@ export class Amqp10Reader implements PluginReader {
   }
 
   async open(options: CallOptions = {}): Promise<void> {
-    const opened = await openConnection(
-      this.context,
-      this.#params,
-      containerId(this.context, this.#params),
-      options.signal,
-    );
+    const opened = await openConnection(this.context, this.#params, options.signal);
     const { connection } = opened;
     const { prefix, capabilities } = addressing(this.#params);
     this.#prefix = prefix;

@@ -11,7 +11,7 @@ import {
   toSinetError,
 } from './connection.js';
 import { AMQP10_PARAMETERS, type Amqp10Params } from './parameters.js';
-import { addressing, containerId } from './terminus.js';
+import { addressing } from './terminus.js';
 
 /** What became of a delivery: accepted, or to send again on the next connection. */
 type Outcome = 'accepted' | 'resend';
@@ -55,12 +55,7 @@ export class Amqp10Writer implements PluginWriter {
   }
 
   async open(options: CallOptions = {}): Promise<void> {
-    const opened = await openConnection(
-      this.context,
-      this.#params,
-      containerId(this.context, this.#params),
-      options.signal,
-    );
+    const opened = await openConnection(this.context, this.#params, options.signal);
     const { connection } = opened;
     const { prefix, capabilities } = addressing(this.#params);
     this.#address = prefix + this.context.topic;
