@@ -91,3 +91,11 @@ export class PublishError extends SinetError {
 export class InvalidConfigError extends SinetError {
   override name = 'InvalidConfigError';
 }
+
+/** The InvalidMessageError for a message that inflates beyond `max_message_size`. */
+export function messageTooLarge(maxSize: number, cause?: unknown): InvalidMessageError {
+  return new InvalidMessageError(
+    `message decompresses to more than max_message_size (${maxSize} bytes)`,
+    { cause },
+  );
+}

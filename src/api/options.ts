@@ -51,6 +51,12 @@ export interface CommonOptions<S extends string = string> {
   dataCompression?: boolean;
   /** The `compression:` block: `{ algorithm, level }`. */
   compression?: Record<string, unknown>;
+  /**
+   * The largest serialized value, in bytes, a writer sends or a reader accepts once
+   * decompressed (default 64 MiB); a compressed message that would inflate beyond it is
+   * refused while it inflates.
+   */
+  maxMessageSize?: number;
   /** Send the serialized value alone: no timestamp, no envelope. */
   userDataOnly?: boolean;
   /** 3 (default) adds the key-version header; 2 is what SINETStream before 1.9 reads. */
@@ -93,6 +99,7 @@ const COMMON_OPTION_KEYS: Readonly<Record<string, string>> = {
   valueType: 'value_type',
   receiveTimeoutMs: 'receive_timeout_ms',
   maxUnackedMessages: 'max_unacked_messages',
+  maxMessageSize: 'max_message_size',
   dataEncryption: 'data_encryption',
   crypto: 'crypto',
   dataCompression: 'data_compression',

@@ -26,6 +26,7 @@ export async function buildEnvelope(
   return new EnvelopeCodec({
     userDataOnly: resolved.userDataOnly,
     messageFormat: resolved.messageFormat,
+    maxMessageSize: resolved.maxMessageSize,
     compressor,
     cipher,
   });

@@ -139,6 +139,7 @@ const SNAKE_TO_OPTION: Readonly<Record<string, string>> = {
   value_type: 'valueType',
   receive_timeout_ms: 'receiveTimeoutMs',
   max_unacked_messages: 'maxUnackedMessages',
+  max_message_size: 'maxMessageSize',
   data_encryption: 'dataEncryption',
   data_compression: 'dataCompression',
   user_data_only: 'userDataOnly',

@@ -1,6 +1,24 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, InvalidMessageError, messageTooLarge } from '../errors.js';
 import type { CompressionPlugin } from '../spi/types.js';
+
+/**
+ * node:zlib stops once its output passes `maxOutputLength` (checked after each 16 KiB chunk),
+ * so a deflate bomb costs the limit and a chunk, not what it would inflate to.
+ */
+function inflateWithin(bytes: Uint8Array, maxSize: number): Uint8Array {
+  try {
+    return inflateSync(bytes, { maxOutputLength: maxSize });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw messageTooLarge(maxSize, error);
+    }
+    throw new InvalidMessageError(
+      `message does not decompress with gzip: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
 
 /**
  * SINETStream's "gzip" is a zlib stream (RFC 1950), not the gzip file format: Python writes
@@ -14,7 +32,7 @@ export const gzipCompression: CompressionPlugin = {
     }
     return {
       compress: (bytes) => deflateSync(bytes, { level }),
-      decompress: (bytes) => inflateSync(bytes),
+      decompress: inflateWithin,
     };
   },
 };

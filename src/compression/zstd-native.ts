@@ -1,7 +1,7 @@
 // A namespace import: a named import of zstdCompressSync would fail to link on runtimes
 // without it, where this module must still load and report `undefined`.
 import * as zlib from 'node:zlib';
-import type { ZstdBackend } from './zstd-backend.js';
+import { type ZstdBackend, ZstdOutputLimitError } from './zstd-backend.js';
 
 /**
  * node:zlib allocates its output in chunks of this size (16 KiB by default). One chunk that
@@ -32,14 +32,23 @@ export const nativeZstd: ZstdBackend | undefined =
             chunkSize: chunkFor(compressBound(bytes.length)),
           }),
         // maxOutputLength must be positive; a frame bounded to 0 bytes that yields more is
-        // corrupt, and zstd says so itself. Without a stated size, the bound is loose: the
-        // default chunk size then keeps small outputs from holding large buffers.
-        decompress: (bytes, frame) =>
-          plain(
-            zlib.zstdDecompressSync(bytes, {
-              maxOutputLength: Math.max(frame.contentSize ?? frame.maxContentSize, 1),
-              chunkSize: frame.contentSize === undefined ? undefined : chunkFor(frame.contentSize),
-            }),
-          ),
+        // corrupt, and zstd says so itself. node:zlib stops once its output passes the limit,
+        // so it never holds more than the limit and one chunk. Without a stated size, the
+        // default chunk size keeps small outputs from holding large buffers.
+        decompress(bytes, { contentSize, outputLimit }) {
+          try {
+            return plain(
+              zlib.zstdDecompressSync(bytes, {
+                maxOutputLength: Math.max(outputLimit, 1),
+                chunkSize: contentSize === undefined ? undefined : chunkFor(contentSize),
+              }),
+            );
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+            throw new ZstdOutputLimitError(`output exceeds ${outputLimit} bytes`, {
+              cause: error,
+            });
+          }
+        },
       }
     : undefined;

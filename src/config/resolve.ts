@@ -27,6 +27,8 @@ export interface ResolvedService {
   readonly receiveTimeoutMs: number;
   /** Messages a reader may hold that the user has not finished with. */
   readonly maxUnackedMessages: number;
+  /** The largest serialized value sent or accepted, decompressed, in bytes. */
+  readonly maxMessageSize: number;
   readonly dataEncryption: boolean;
   readonly crypto: Readonly<Record<string, unknown>>;
   readonly dataCompression: boolean;
@@ -94,6 +96,12 @@ function describe(value: unknown): string {
 /** As AMQP's customary prefetch: enough to keep a fast loop busy, little held on a crash. */
 const DEFAULT_MAX_UNACKED = 100;
 
+/**
+ * Above what most brokers carry by default (Kafka about 1 MiB), yet small enough that a forged
+ * compressed message cannot exhaust a reader's memory.
+ */
+export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
 function toTimeout(value: unknown): number {
   if (value === undefined || value === null || value === 'inf') return Number.POSITIVE_INFINITY;
   return value as number;
@@ -146,6 +154,7 @@ export function resolveService(input: ResolveInput): ResolvedService {
     valueType: typeof valueType === 'string' ? valueType : (valueType as { name: string }).name,
     receiveTimeoutMs: toTimeout(common.receive_timeout_ms),
     maxUnackedMessages: (common.max_unacked_messages as number | undefined) ?? DEFAULT_MAX_UNACKED,
+    maxMessageSize: (common.max_message_size as number | undefined) ?? DEFAULT_MAX_MESSAGE_SIZE,
     dataEncryption: common.data_encryption === true,
     crypto: isMapping(common.crypto) ? common.crypto : {},
     dataCompression: common.data_compression === true,

@@ -12,6 +12,7 @@ export const COMMON_KEYS = new Set([
   'value_type',
   'receive_timeout_ms',
   'max_unacked_messages',
+  'max_message_size',
   'data_compression',
   'compression',
   'data_encryption',

@@ -62,6 +62,10 @@ export const COMMON_KEY_CHECKS: Readonly<Record<string, { check: Check; expected
     check: (v) => typeof v === 'number' && Number.isInteger(v) && v > 0,
     expected: 'a whole number above 0',
   },
+  max_message_size: {
+    check: (v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0,
+    expected: 'a whole number of bytes above 0',
+  },
   data_compression: { check: isBoolean, expected: 'true or false' },
   data_encryption: { check: isBoolean, expected: 'true or false' },
   user_data_only: { check: isBoolean, expected: 'true or false' },

@@ -1,5 +1,5 @@
 import type { MessageCipher } from '../crypto/types.js';
-import { InvalidArgumentError, InvalidMessageError } from '../errors.js';
+import { InvalidArgumentError, InvalidMessageError, messageTooLarge } from '../errors.js';
 import type { Compressor } from '../spi/types.js';
 import { decodeRecord, encodeRecord } from './avro-record.js';
 import { KEY_VERSION_NONE, packV3, unpackV3, V3_HEADER_LENGTH, writeV3Header } from './packet.js';
@@ -7,6 +7,8 @@ import { KEY_VERSION_NONE, packV3, unpackV3, V3_HEADER_LENGTH, writeV3Header } f
 export interface EnvelopeSettings {
   readonly userDataOnly: boolean;
   readonly messageFormat: 2 | 3;
+  /** `max_message_size`: the most bytes a serialized value may take, decompressed. */
+  readonly maxMessageSize: number;
   readonly compressor?: Compressor | undefined;
   readonly cipher?: MessageCipher | undefined;
 }
@@ -43,7 +45,12 @@ export class EnvelopeCodec {
   }
 
   encode(payload: Uint8Array, timestampUs: number): EncodedEnvelope {
-    const { userDataOnly, messageFormat, compressor, cipher } = this.#settings;
+    const { userDataOnly, messageFormat, maxMessageSize, compressor, cipher } = this.#settings;
+    if (payload.length > maxMessageSize) {
+      throw new InvalidArgumentError(
+        `the value is ${payload.length} bytes serialized, more than max_message_size (${maxMessageSize} bytes)`,
+      );
+    }
     if (userDataOnly) {
       return {
         bytes: payload,
@@ -68,8 +75,9 @@ export class EnvelopeCodec {
 
   /** Any malformed input gives InvalidMessageError, whatever its length. */
   decode(bytes: Uint8Array): DecodedEnvelope {
-    const { userDataOnly, messageFormat, compressor, cipher } = this.#settings;
+    const { userDataOnly, messageFormat, maxMessageSize, compressor, cipher } = this.#settings;
     if (userDataOnly) {
+      if (bytes.length > maxMessageSize) throw this.#tooLarge(bytes.length);
       return {
         payload: bytes,
         timestampUs: 0,
@@ -98,11 +106,14 @@ export class EnvelopeCodec {
     let payload = record.msg;
     if (compressor) {
       try {
-        payload = compressor.decompress(record.msg);
+        payload = compressor.decompress(record.msg, maxMessageSize);
       } catch (error) {
         if (error instanceof InvalidMessageError) throw error;
         throw new InvalidMessageError('message does not decompress', { cause: error });
       }
+      if (payload.length > maxMessageSize) throw messageTooLarge(maxMessageSize);
+    } else if (payload.length > maxMessageSize) {
+      throw this.#tooLarge(payload.length);
     }
     return {
       payload,
@@ -110,5 +121,11 @@ export class EnvelopeCodec {
       uncompressedLength: payload.length,
       compressedLength: record.msg.length,
     };
+  }
+
+  #tooLarge(length: number): InvalidMessageError {
+    return new InvalidMessageError(
+      `message value is ${length} bytes, more than max_message_size (${this.#settings.maxMessageSize} bytes)`,
+    );
   }
 }

@@ -159,7 +159,13 @@ export interface ValueTypePlugin<T = unknown> {
 /** One configured compressor; both directions are synchronous so the per-message path stays cheap. */
 export interface Compressor {
   compress(bytes: Uint8Array): Uint8Array;
-  decompress(bytes: Uint8Array): Uint8Array;
+  /**
+   * `maxSize` is the reader's `max_message_size`: a message that inflates beyond it must be
+   * refused (`messageTooLarge`) while inflating, holding little more than `maxSize` at any
+   * time, since a few KiB of forged input can claim GiBs. Core checks the result's length
+   * too, for compressors written before this argument existed, but only afterwards.
+   */
+  decompress(bytes: Uint8Array, maxSize: number): Uint8Array;
 }
 
 export interface CompressionPlugin {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gzipCompression } from '../../src/compression/gzip.js';
 import { loadZstd, zstdCompressionOn } from '../../src/compression/zstd.js';
-import { readZstdFrame, type ZstdFrameInfo } from '../../src/compression/zstd-frame.js';
+import type { ZstdOutput } from '../../src/compression/zstd-backend.js';
+import { readZstdFrame } from '../../src/compression/zstd-frame.js';
 import { nativeZstd } from '../../src/compression/zstd-native.js';
 import { loadWasmZstd } from '../../src/compression/zstd-wasm.js';
 import { InvalidArgumentError, InvalidMessageError } from '../../src/errors.js';
@@ -13,6 +14,8 @@ const hex = (s: string) => Buffer.from(s, 'hex');
 const TEXT = 'SINETStream '.repeat(50);
 const VALUE = new TextEncoder().encode(TEXT);
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+/** The default max_message_size. */
+const LIMIT = 64 * 1024 * 1024;
 
 /** Frames python-zstandard and python-lz4 wrote for TEXT (see scripts/python). */
 const PY = {
@@ -39,7 +42,7 @@ describe('gzip', () => {
     const compressed = gzip.compress(VALUE);
     expect(compressed[0]).toBe(0x78);
     expect(compressed.length).toBeLessThan(VALUE.length / 4);
-    expect(text(gzip.decompress(compressed))).toBe(TEXT);
+    expect(text(gzip.decompress(compressed, LIMIT))).toBe(TEXT);
   });
 });
 
@@ -82,7 +85,7 @@ function rleFrame(blocks: number, contentSize?: number): Uint8Array {
 }
 
 describe('zstd output ceiling', () => {
-  const seen: ZstdFrameInfo[] = [];
+  const seen: ZstdOutput[] = [];
   const recording = zstdCompressionOn(async () => ({
     name: 'recording',
     compress: (bytes) => bytes,
@@ -96,14 +99,18 @@ describe('zstd output ceiling', () => {
     const compressor = await recording.create(undefined, {});
     const frame = rleFrame(16 * 1024, 2 ** 31);
     expect(readZstdFrame(frame).contentSize).toBe(2 ** 31);
-    expect(() => compressor.decompress(frame)).toThrow(InvalidMessageError);
+    expect(() => compressor.decompress(frame, 2 ** 40)).toThrow(InvalidMessageError);
     expect(seen).toEqual([]);
   });
 
-  it('bounds a frame without a stated size below 2 GiB', async () => {
+  it('bounds a frame without a stated size by max_message_size, and below 2 GiB', async () => {
     const compressor = await recording.create(undefined, {});
-    compressor.decompress(rleFrame(16 * 1024));
-    expect(seen).toEqual([{ contentSize: undefined, maxContentSize: 2 ** 31 - 1 }]);
+    compressor.decompress(rleFrame(16 * 1024), LIMIT);
+    compressor.decompress(rleFrame(16 * 1024), 2 ** 40);
+    expect(seen).toEqual([
+      { contentSize: undefined, outputLimit: LIMIT },
+      { contentSize: undefined, outputLimit: 2 ** 31 - 1 },
+    ]);
   });
 });
 
@@ -119,7 +126,7 @@ describe.each(BACKENDS)('zstd on %s', (backendName, load) => {
     const compressed = compressor.compress(VALUE);
     expect(Buffer.from(compressed.subarray(0, 4)).toString('hex')).toBe('28b52ffd');
     expect(compressed.length).toBeLessThan(VALUE.length / 4);
-    expect(text(compressor.decompress(compressed))).toBe(TEXT);
+    expect(text(compressor.decompress(compressed, LIMIT))).toBe(TEXT);
   });
 
   it('writes frames that state their content size', async () => {
@@ -132,7 +139,7 @@ describe.each(BACKENDS)('zstd on %s', (backendName, load) => {
 
   it('hands readers a plain Uint8Array, not a Buffer', async () => {
     const compressor = await zstd.create(undefined, {});
-    const out = compressor.decompress(compressor.compress(VALUE));
+    const out = compressor.decompress(compressor.compress(VALUE), LIMIT);
     expect(Object.getPrototypeOf(out)).toBe(Uint8Array.prototype);
   });
 
@@ -154,7 +161,7 @@ describe.each(BACKENDS)('zstd on %s', (backendName, load) => {
     'reads frames without a content size (python-zstandard, %s)',
     async (_name, frame) => {
       const compressor = await zstd.create(undefined, {});
-      expect(text(compressor.decompress(hex(frame)))).toBe(TEXT);
+      expect(text(compressor.decompress(hex(frame), LIMIT))).toBe(TEXT);
     },
   );
 
@@ -167,7 +174,7 @@ describe.each(BACKENDS)('zstd on %s', (backendName, load) => {
       parts.push(Uint8Array.of(header & 0xff, (header >> 8) & 0xff, header >> 16), block);
     }
     const compressor = await zstd.create(undefined, {});
-    const out = compressor.decompress(Buffer.concat(parts));
+    const out = compressor.decompress(Buffer.concat(parts), LIMIT);
     expect(out.length).toBe(20 * block.length);
     expect(out.every((b) => b === 0x5a)).toBe(true);
   });
@@ -175,7 +182,7 @@ describe.each(BACKENDS)('zstd on %s', (backendName, load) => {
   it('produces no more than the bound it is given', async () => {
     const backend = await load();
     const frame = hex(PY.zstdNoContentSize);
-    const bound = (maxContentSize: number) => ({ contentSize: undefined, maxContentSize });
+    const bound = (outputLimit: number) => ({ contentSize: undefined, outputLimit });
     expect(backend.decompress(frame, bound(TEXT.length)).length).toBe(TEXT.length);
     expect(() => backend.decompress(frame, bound(TEXT.length - 1))).toThrow();
   });
@@ -195,7 +202,7 @@ describe.each(BACKENDS)('zstd on %s', (backendName, load) => {
     ],
   ])('rejects %s with InvalidMessageError', async (_name, frame) => {
     const compressor = await zstd.create(undefined, {});
-    expect(() => compressor.decompress(frame)).toThrow(InvalidMessageError);
+    expect(() => compressor.decompress(frame, LIMIT)).toThrow(InvalidMessageError);
   });
 });
 
@@ -205,14 +212,14 @@ describe('lz4 plugin', () => {
     const compressed = lz4.compress(VALUE);
     expect(Buffer.from(compressed.subarray(0, 4)).toString('hex')).toBe('04224d18');
     expect(compressed.length).toBeLessThan(VALUE.length / 4);
-    expect(text(lz4.decompress(compressed))).toBe(TEXT);
+    expect(text(lz4.decompress(compressed, LIMIT))).toBe(TEXT);
   });
 
   it.each(Object.entries({ default: PY.lz4Default, 'level 9 with checksums': PY.lz4HcChecksums }))(
     'reads python-lz4 frames (%s)',
     async (_name, frame) => {
       const lz4 = await lz4Compression.create(undefined, {});
-      expect(text(lz4.decompress(hex(frame)))).toBe(TEXT);
+      expect(text(lz4.decompress(hex(frame), LIMIT))).toBe(TEXT);
     },
   );
 
@@ -227,12 +234,12 @@ describe('lz4 plugin', () => {
     const lz4 = await lz4Compression.create(0, {});
     const frame = Buffer.from(hex(PY.lz4HcChecksums));
     frame[frame.length - 1]! ^= 0xff;
-    expect(() => lz4.decompress(frame)).toThrow(InvalidMessageError);
+    expect(() => lz4.decompress(frame, LIMIT)).toThrow(InvalidMessageError);
   });
 
   it('rejects garbage with InvalidMessageError', async () => {
     const lz4 = await lz4Compression.create(0, {});
-    expect(() => lz4.decompress(Buffer.from('04224d18deadbeef', 'hex'))).toThrow(
+    expect(() => lz4.decompress(Buffer.from('04224d18deadbeef', 'hex'), LIMIT)).toThrow(
       InvalidMessageError,
     );
   });
@@ -260,6 +267,6 @@ describe('lz4 plugin', () => {
       'sinetstream-comp-lz4',
     );
     const lz4 = await (await thirdParty.compression('lz4')).create(undefined, {});
-    expect(text(lz4.decompress(hex(PY.lz4Default)))).toBe(TEXT);
+    expect(text(lz4.decompress(hex(PY.lz4Default), LIMIT))).toBe(TEXT);
   });
 });

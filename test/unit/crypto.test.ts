@@ -22,6 +22,7 @@ async function envelope(crypto: Record<string, unknown>, messageFormat: 2 | 3 = 
   return new EnvelopeCodec({
     userDataOnly: false,
     messageFormat,
+    maxMessageSize: 1024 ** 2,
     cipher: await createCipher(crypto),
   });
 }

@@ -84,8 +84,16 @@ describe('v3 packet', () => {
 });
 
 describe('EnvelopeCodec', () => {
-  const v3 = new EnvelopeCodec({ userDataOnly: false, messageFormat: 3 });
-  const v2 = new EnvelopeCodec({ userDataOnly: false, messageFormat: 2 });
+  const v3 = new EnvelopeCodec({
+    userDataOnly: false,
+    messageFormat: 3,
+    maxMessageSize: 1024 ** 2,
+  });
+  const v2 = new EnvelopeCodec({
+    userDataOnly: false,
+    messageFormat: 2,
+    maxMessageSize: 1024 ** 2,
+  });
 
   it('round-trips value and timestamp in v3 and v2, and a v3 reader reads v2', () => {
     const v3Bytes = v3.encode(utf8('hi'), 42).bytes;
@@ -97,7 +105,11 @@ describe('EnvelopeCodec', () => {
   });
 
   it('sends the bare value with user_data_only, and refuses it with compression', () => {
-    const bare = new EnvelopeCodec({ userDataOnly: true, messageFormat: 3 });
+    const bare = new EnvelopeCodec({
+      userDataOnly: true,
+      messageFormat: 3,
+      maxMessageSize: 1024 ** 2,
+    });
     expect(bare.encode(utf8('raw'), 42).bytes).toEqual(utf8('raw'));
     expect(bare.decode(utf8('raw'))).toMatchObject({ payload: utf8('raw'), timestampUs: 0 });
     expect(
@@ -105,6 +117,7 @@ describe('EnvelopeCodec', () => {
         new EnvelopeCodec({
           userDataOnly: true,
           messageFormat: 3,
+          maxMessageSize: 1024 ** 2,
           compressor: { compress: (b) => b, decompress: (b) => b },
         }),
     ).toThrow(/user_data_only/);

@@ -6,7 +6,13 @@
  * whose default export is `lz4Compression`.
  */
 import type { CompressionPlugin, Compressor } from '../../spi/index.js';
-import { InvalidArgumentError, InvalidMessageError } from '../../spi/index.js';
+import { InvalidArgumentError, InvalidMessageError, messageTooLarge } from '../../spi/index.js';
+import { type Lz4FrameInfo, readLz4Frame } from './frame.js';
+
+type Lz4 = typeof import('lz4-napi');
+
+/** The window a linked block may refer back into. */
+const WINDOW = 64 * 1024;
 
 /** `compression.lz4` keys (python-lz4's lz4.frame.compress arguments) that lz4-napi honours. */
 function checksumOption(
@@ -22,6 +28,50 @@ function checksumOption(
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/**
+ * Inflates the frame one block at a time, keeping only the window a linked block needs, and
+ * throws once the output passes `maxSize`: memory stays at one block (4 MiB at most) however
+ * large the frame claims to be.
+ */
+function checkInflatedSize(lz4: Lz4, frame: Lz4FrameInfo, maxSize: number): void {
+  // lz4-napi's block decoder reads the output size from a 4-byte prefix; no block inflates
+  // to more than the frame's block size, so that is the prefix and the per-block bound.
+  const sizePrefix = Buffer.alloc(4);
+  sizePrefix.writeUInt32LE(frame.blockMaxSize);
+  let total = 0;
+  let window: Buffer = Buffer.alloc(0);
+  for (const block of frame.blocks) {
+    const out = block.compressed
+      ? lz4.uncompressSync(
+          Buffer.concat([sizePrefix, block.data]),
+          frame.linked && window.length > 0 ? window : undefined,
+        )
+      : asBuffer(block.data);
+    total += out.length;
+    if (total > maxSize) throw messageTooLarge(maxSize);
+    if (frame.linked) {
+      window = out.length >= WINDOW ? out.subarray(-WINDOW) : Buffer.concat([window, out]);
+      window = window.subarray(-WINDOW);
+    }
+  }
+}
+
+function decompressWithin(lz4: Lz4, bytes: Uint8Array, maxSize: number): Uint8Array {
+  try {
+    const frame = readLz4Frame(bytes);
+    if (frame.contentSize !== undefined && frame.contentSize > maxSize) {
+      throw messageTooLarge(maxSize);
+    }
+    // Only a frame whose blocks could outgrow the limit pays for the measuring pass; its
+    // checksums are then verified by the whole-frame decoder, within the limit.
+    if (frame.blocks.length * frame.blockMaxSize > maxSize) checkInflatedSize(lz4, frame, maxSize);
+    return lz4.decompressFrameSync(asBuffer(bytes));
+  } catch (error) {
+    if (error instanceof InvalidMessageError) throw error;
+    throw new InvalidMessageError('message does not decompress with lz4', { cause: error });
+  }
 }
 
 export const lz4Compression: CompressionPlugin = {
@@ -41,13 +91,7 @@ export const lz4Compression: CompressionPlugin = {
     const lz4 = await import('lz4-napi');
     const compressor: Compressor = {
       compress: (bytes) => lz4.compressFrameSync(asBuffer(bytes), options),
-      decompress(bytes) {
-        try {
-          return lz4.decompressFrameSync(asBuffer(bytes));
-        } catch (error) {
-          throw new InvalidMessageError('message does not decompress with lz4', { cause: error });
-        }
-      },
+      decompress: (bytes, maxSize) => decompressWithin(lz4, bytes, maxSize),
     };
     return compressor;
   },
