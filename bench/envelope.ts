@@ -38,12 +38,12 @@ async function measure(options: CommonOptions, value: Uint8Array): Promise<numbe
   const encoder = await createMessageEncoder(common);
   const decoder = await createMessageDecoder(common);
   const roundTrip = () => decoder.decode(encoder.encode(value, { timestamp: 1 }));
-  for (let i = 0; i < 200; i++) roundTrip(); // warm up
+  for (let i = 0; i < 200; i++) await roundTrip(); // warm up
   let count = 0;
   const start = performance.now();
   let elapsed = 0;
   while (elapsed < 400) {
-    for (let i = 0; i < 50; i++) roundTrip();
+    for (let i = 0; i < 50; i++) await roundTrip();
     count += 50;
     elapsed = performance.now() - start;
   }

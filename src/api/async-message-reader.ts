@@ -81,8 +81,8 @@ export class AsyncMessageReader<T = Uint8Array, S extends string = string> exten
 
   async #deliver(received: ReceivedMessage): Promise<void> {
     try {
-      const message = this.decode(received);
-      await this.onMessage?.(message);
+      const message = await this.decodeUnlessClosed(received);
+      if (message) await this.onMessage?.(message);
     } catch (error) {
       this.#fail(error);
     }

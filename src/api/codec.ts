@@ -41,8 +41,9 @@ export class MessageDecoder<T = Uint8Array> {
     private readonly deserialize: (bytes: Uint8Array) => T,
   ) {}
 
-  decode(bytes: Uint8Array): DecodedMessage<T> {
-    const decoded = this.envelope.decode(bytes);
+  /** Asynchronous: an encrypted message from a writer not seen before needs a key derived. */
+  async decode(bytes: Uint8Array): Promise<DecodedMessage<T>> {
+    const decoded = await this.envelope.decode(bytes);
     return {
       value: this.deserialize(decoded.payload),
       timestampUs: decoded.timestampUs,

@@ -17,6 +17,8 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
   protected readonly role = 'reader' as const;
   readonly #options: ReaderOptions<T>;
   #deserialize: ((bytes: Uint8Array) => T) | undefined;
+  /** Aborted when close starts: pending reads and decodes give up then. */
+  protected readonly closed = new AbortController();
 
   constructor(options: ReaderOptions<T>) {
     super(loadService(options, 'reader'), options);
@@ -57,10 +59,36 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
     };
   }
 
-  /** Envelope and value decoding; failures are counted and rethrown as they are. */
-  protected decode(received: ReceivedMessage): Message<T> {
+  protected override beforeClose(): void {
+    this.closed.abort();
+  }
+
+  /**
+   * The message decoded, or undefined if the reader closes first: decoding may wait for a
+   * key derivation (seconds, for a high iteration count), and close must not.
+   */
+  protected async decodeUnlessClosed(received: ReceivedMessage): Promise<Message<T> | undefined> {
+    const { signal } = this.closed;
+    if (signal.aborted) return undefined;
+    const decoding = this.#decode(received);
+    let onClose = () => {};
+    const closing = new Promise<undefined>((resolve) => {
+      onClose = () => resolve(undefined);
+      signal.addEventListener('abort', onClose, { once: true });
+    });
     try {
-      const decoded = this.envelope.decode(received.bytes);
+      return await Promise.race([decoding, closing]);
+    } finally {
+      signal.removeEventListener('abort', onClose);
+      // A decode that lost the race to close fails unobserved.
+      decoding.catch(() => undefined);
+    }
+  }
+
+  /** Envelope and value decoding; failures are counted and rethrown as they are. */
+  async #decode(received: ReceivedMessage): Promise<Message<T>> {
+    try {
+      const decoded = await this.envelope.decode(received.bytes);
       const value = this.#deserialize!(decoded.payload);
       this.recorder.recordMessage(
         received.bytes.length,
@@ -83,8 +111,6 @@ export class MessageReader<T = Uint8Array, S extends string = string>
   extends ReaderBase<T, PluginReader>
   implements AsyncIterable<Message<T>>
 {
-  readonly #closed = new AbortController();
-
   constructor(options: ReaderOptions<T, S> = {}) {
     super(options);
   }
@@ -95,10 +121,6 @@ export class MessageReader<T = Uint8Array, S extends string = string>
 
   protected async openHandle(handle: PluginReader): Promise<void> {
     await handle.open();
-  }
-
-  protected override beforeClose(): void {
-    this.#closed.abort();
   }
 
   /**
@@ -117,7 +139,8 @@ export class MessageReader<T = Uint8Array, S extends string = string>
         }
         taken = await this.#receive(reader);
         if (!taken) return;
-        const message = this.decode(taken);
+        const message = await this.decodeUnlessClosed(taken);
+        if (!message) return;
         yield message;
       }
     } finally {
@@ -146,7 +169,7 @@ export class MessageReader<T = Uint8Array, S extends string = string>
   }
 
   async #settle(message: ReceivedMessage): Promise<void> {
-    if (!message.settle || this.#closed.signal.aborted) return;
+    if (!message.settle || this.closed.signal.aborted) return;
     try {
       await message.settle();
     } catch (error) {
@@ -158,7 +181,7 @@ export class MessageReader<T = Uint8Array, S extends string = string>
 
   /** The next message, or undefined on timeout or close. */
   async #receive(reader: PluginReader): Promise<ReceivedMessage | undefined> {
-    const closed = this.#closed.signal;
+    const closed = this.closed.signal;
     if (closed.aborted) return undefined;
     const timeout = this.receiveTimeoutMs;
     if (!Number.isFinite(timeout)) return this.#receiveUntil(reader, closed);

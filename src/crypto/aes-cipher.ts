@@ -1,7 +1,7 @@
 import { type KeyObject, randomBytes } from 'node:crypto';
 import { InvalidMessageError } from '../errors.js';
 import { AES_BLOCK } from './cmac.js';
-import { deriveKeySync } from './keys.js';
+import { deriveKey } from './keys.js';
 import { type KeyedMode, MODE_SPECS, type ModeSpec } from './modes.js';
 import type { CryptoParams } from './params.js';
 import type { MessageCipher } from './types.js';
@@ -12,6 +12,42 @@ import type { MessageCipher } from './types.js';
  * stream of forged salts from growing memory without limit.
  */
 const KEY_CACHE_SIZE = 64;
+
+/**
+ * Derivations a cipher runs at once, and how many more may wait for one. PBKDF2 runs on
+ * libuv's threadpool (4 threads by default, shared with file system and DNS work), so a
+ * flood of forged salts may take two threads and no more; messages past the queue are
+ * refused rather than held. A reader decodes one message at a time, so only a decoder used
+ * concurrently ever waits.
+ */
+const MAX_RUNNING_DERIVATIONS = 2;
+const MAX_WAITING_DERIVATIONS = 16;
+
+/** A counting semaphore whose queue is bounded: past it, `run` refuses the task. */
+class DerivationSlots {
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running < MAX_RUNNING_DERIVATIONS) this.#running++;
+    else if (this.#waiting.length < MAX_WAITING_DERIVATIONS) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      throw new InvalidMessageError(
+        `message has a salt not seen before while ${MAX_RUNNING_DERIVATIONS + MAX_WAITING_DERIVATIONS} ` +
+          'keys are being derived or waiting to be; refused',
+      );
+    }
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
+}
 
 function pad(data: Uint8Array): Buffer {
   const n = AES_BLOCK - (data.length % AES_BLOCK);
@@ -33,7 +69,12 @@ export class AesMessageCipher implements MessageCipher {
   readonly #spec: ModeSpec;
   readonly #salt: Buffer;
   readonly #writer: KeyedMode;
+  readonly #writerCacheKey: string;
+  /** In least recently used order, first to last. */
   readonly #readers = new Map<string, KeyedMode>();
+  /** Derivations under way, so that messages with the same new salt share one. */
+  readonly #deriving = new Map<string, Promise<KeyedMode>>();
+  readonly #slots = new DerivationSlots();
 
   /** `writerKey` is the key of `keyVersion` for `salt`, derived beforehand (asynchronously). */
   constructor(params: CryptoParams, keyVersion: number, salt: Buffer, writerKey: KeyObject) {
@@ -42,7 +83,7 @@ export class AesMessageCipher implements MessageCipher {
     this.#spec = MODE_SPECS[params.mode];
     this.#salt = salt;
     this.#writer = this.#spec.withKey(writerKey);
-    this.#readers.set(this.#cacheKey(keyVersion, salt), this.#writer);
+    this.#writerCacheKey = this.#cacheKey(keyVersion, salt);
   }
 
   encrypt(plain: Uint8Array): Uint8Array {
@@ -53,7 +94,7 @@ export class AesMessageCipher implements MessageCipher {
     return Buffer.concat([header, ciphertext, tag]);
   }
 
-  decrypt(blob: Uint8Array, keyVersion: number): Uint8Array {
+  async decrypt(blob: Uint8Array, keyVersion: number): Promise<Uint8Array> {
     const { saltBytes, pkcs7 } = this.#params;
     const { ivLength, tagLength, blockAligned } = this.#spec;
     const headerLength = saltBytes + ivLength;
@@ -67,7 +108,7 @@ export class AesMessageCipher implements MessageCipher {
     }
     const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.length);
     const header = bytes.subarray(0, headerLength);
-    const mode = this.#readerFor(keyVersion, bytes.subarray(0, saltBytes));
+    const mode = await this.#readerFor(keyVersion, bytes.subarray(0, saltBytes));
     let plain: Buffer;
     try {
       plain = mode.open(
@@ -93,10 +134,15 @@ export class AesMessageCipher implements MessageCipher {
       : `${keyVersion}:${Buffer.from(salt).toString('hex')}`;
   }
 
-  #readerFor(keyVersion: number, salt: Uint8Array): KeyedMode {
+  async #readerFor(keyVersion: number, salt: Uint8Array): Promise<KeyedMode> {
     const cacheKey = this.#cacheKey(keyVersion, salt);
+    if (cacheKey === this.#writerCacheKey) return this.#writer;
     const cached = this.#readers.get(cacheKey);
-    if (cached) return cached;
+    if (cached) {
+      this.#readers.delete(cacheKey);
+      this.#readers.set(cacheKey, cached);
+      return cached;
+    }
     const source = this.#params.keys.get(keyVersion);
     if (!source) {
       const known = [...this.#params.keys.keys()].join(', ');
@@ -104,11 +150,21 @@ export class AesMessageCipher implements MessageCipher {
         `message key version ${keyVersion} is not configured (known: ${known})`,
       );
     }
-    const mode = this.#spec.withKey(deriveKeySync(this.#params, source, salt));
+    let deriving = this.#deriving.get(cacheKey);
+    if (!deriving) {
+      const saltCopy = Uint8Array.from(salt);
+      deriving = this.#slots
+        .run(() => deriveKey(this.#params, source, saltCopy))
+        .then((key) => this.#remember(cacheKey, this.#spec.withKey(key)))
+        .finally(() => this.#deriving.delete(cacheKey));
+      this.#deriving.set(cacheKey, deriving);
+    }
+    return deriving;
+  }
+
+  #remember(cacheKey: string, mode: KeyedMode): KeyedMode {
     if (this.#readers.size >= KEY_CACHE_SIZE) {
-      // Evict the oldest entry other than the writer's own, which stays for the cipher's life.
-      const oldest = [...this.#readers.keys()].find((k) => this.#readers.get(k) !== this.#writer);
-      if (oldest !== undefined) this.#readers.delete(oldest);
+      this.#readers.delete(this.#readers.keys().next().value!);
     }
     this.#readers.set(cacheKey, mode);
     return mode;

@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject, pbkdf2, pbkdf2Sync } from 'node:crypto';
+import { createSecretKey, type KeyObject, pbkdf2 } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { CryptoParams, KeySource } from './params.js';
 
@@ -11,7 +11,10 @@ function importKey(bytes: Buffer): KeyObject {
   return key;
 }
 
-/** The writer's key: derived off the event loop, once, when the writer is set up. */
+/**
+ * The key of `source` for `salt`. PBKDF2 runs on libuv's threadpool, never on the event loop:
+ * a reader meets new salts whenever a message comes from a new writer, or is forged.
+ */
 export async function deriveKey(
   params: CryptoParams,
   source: KeySource,
@@ -20,19 +23,4 @@ export async function deriveKey(
   if (source.kind === 'key') return createSecretKey(source.secret.reveal());
   const { iteration, keyBytes, prf } = params;
   return importKey(await pbkdf2Async(source.secret.reveal(), salt, iteration, keyBytes, prf));
-}
-
-/**
- * A reader's key for a salt it has not seen yet. Synchronous because decoding is; readers
- * cache the result per (key version, salt), and a writer keeps one salt, so this runs once
- * per writer rather than per message.
- */
-export function deriveKeySync(
-  params: CryptoParams,
-  source: KeySource,
-  salt: Uint8Array,
-): KeyObject {
-  if (source.kind === 'key') return createSecretKey(source.secret.reveal());
-  const { iteration, keyBytes, prf } = params;
-  return importKey(pbkdf2Sync(source.secret.reveal(), salt, iteration, keyBytes, prf));
 }

@@ -32,6 +32,12 @@ const PRFS: Readonly<Record<string, Prf>> = {
 const KDF_ALGORITHMS = ['pbkdf2', 'PBKDF2WithHmacSHA256'];
 const PADDINGS: Readonly<Record<string, boolean>> = { none: false, nopadding: false, pkcs7: true };
 const MAX_KEY_VERSION = 0xffff; // the v3 packet header carries it as uint16
+/**
+ * 1000 times upstream's default (10,000) and 16 times OWASP's advice for PBKDF2-HMAC-SHA256
+ * (600,000), yet only seconds of one thread per key: a config cannot make each new salt a
+ * reader sees cost minutes.
+ */
+export const MAX_ITERATION = 10_000_000;
 
 function invalid(key: string, message: string, cause?: unknown): InvalidArgumentError {
   return new InvalidArgumentError(`crypto.${key}: ${message}`, { cause });
@@ -180,7 +186,7 @@ export async function readCryptoParams(
     mode,
     pkcs7,
     saltBytes: integerIn('key_derivation.salt_bytes', kdf.salt_bytes ?? 8, 0, 1024),
-    iteration: integerIn('key_derivation.iteration', kdf.iteration ?? 10000, 1, 2 ** 31 - 1),
+    iteration: integerIn('key_derivation.iteration', kdf.iteration ?? 10000, 1, MAX_ITERATION),
     prf: oneOf('key_derivation.prf', kdf.prf ?? 'HMAC-SHA256', PRFS),
     keys: await readKeys(crypto, keyBytes),
   };

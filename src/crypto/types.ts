@@ -4,6 +4,9 @@ export interface MessageCipher {
   readonly keyVersion: number;
   /** salt || iv-or-nonce || ciphertext || tag, as SINETStream 1.10 writes it. */
   encrypt(plain: Uint8Array): Uint8Array;
-  /** Throws InvalidMessageError for an unknown key version or a blob that does not decrypt. */
-  decrypt(blob: Uint8Array, keyVersion: number): Uint8Array;
+  /**
+   * Rejects with InvalidMessageError for an unknown key version or a blob that does not
+   * decrypt. Asynchronous because a salt not seen before needs its key derived first.
+   */
+  decrypt(blob: Uint8Array, keyVersion: number): Promise<Uint8Array>;
 }

@@ -73,8 +73,11 @@ export class EnvelopeCodec {
     return { bytes, uncompressedLength: payload.length, compressedLength: compressed.length };
   }
 
-  /** Any malformed input gives InvalidMessageError, whatever its length. */
-  decode(bytes: Uint8Array): DecodedEnvelope {
+  /**
+   * Any malformed input gives InvalidMessageError, whatever its length. Asynchronous because
+   * an encrypted message from a writer not seen before needs a key derived first.
+   */
+  async decode(bytes: Uint8Array): Promise<DecodedEnvelope> {
     const { userDataOnly, messageFormat, maxMessageSize, compressor, cipher } = this.#settings;
     if (userDataOnly) {
       if (bytes.length > maxMessageSize) throw this.#tooLarge(bytes.length);
@@ -101,7 +104,7 @@ export class EnvelopeCodec {
         body = packet.payload;
       }
     }
-    if (cipher) body = cipher.decrypt(body, keyVersion);
+    if (cipher) body = await cipher.decrypt(body, keyVersion);
     const record = decodeRecord(body);
     let payload = record.msg;
     if (compressor) {

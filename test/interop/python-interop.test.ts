@@ -142,7 +142,7 @@ describe('SINETStream 1.10 (Python) encodes, ours decodes', () => {
     const replied = reply(i);
     expect(replied.error).toBeUndefined();
     const bytes = Buffer.from(replied.bytes!, 'base64');
-    const decoded = (await codecs.decoder(c.readerParams)).decode(bytes);
+    const decoded = await (await codecs.decoder(c.readerParams)).decode(bytes);
     expect(comparable(decoded.value)).toEqual(comparable(c.value));
     if (c.params.user_data_only !== true) expect(decoded.timestampUs).toBe(c.timestampUs);
     if (plainEnvelope(c.params)) {
@@ -160,7 +160,7 @@ describe('SINETStream 1.10 (Python) encodes, ours decodes', () => {
     async (_name, i) => {
       const c = matrix[i]!;
       const decoder = await createMessageDecoder(codecOptions(withWrongSecret(c.readerParams)));
-      expect(() => decoder.decode(Buffer.from(reply(i).bytes!, 'base64'))).toThrow(
+      await expect(decoder.decode(Buffer.from(reply(i).bytes!, 'base64'))).rejects.toThrow(
         InvalidMessageError,
       );
       tally.wrongSecret++;

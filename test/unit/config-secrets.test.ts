@@ -133,6 +133,6 @@ svc:
       crypto: { algorithm: 'AES', key_length: 128, mode: 'GCM', password: 'shared pw' },
     });
     const bytes = encoder.encode(new TextEncoder().encode('hello'));
-    expect(new TextDecoder().decode(decoder.decode(bytes).value)).toBe('hello');
+    expect(new TextDecoder().decode((await decoder.decode(bytes)).value)).toBe('hello');
   });
 });

@@ -44,7 +44,7 @@ describe('round trip', () => {
           const crypto = aes({ mode, key_length: keyLength, padding });
           const [writer, reader] = [await envelope(crypto), await envelope(crypto)];
           for (const payload of [new Uint8Array(0), PLAIN, new Uint8Array(70_000).fill(7)]) {
-            const decoded = reader.decode(writer.encode(payload, TS).bytes);
+            const decoded = await reader.decode(writer.encode(payload, TS).bytes);
             expect(Buffer.from(decoded.payload).equals(Buffer.from(payload))).toBe(true);
             expect(decoded.timestampUs).toBe(TS);
           }
@@ -107,7 +107,7 @@ describe('keys and key versions', () => {
     const current = await envelope({ algorithm: 'AES', mode: 'EAX', _keys: { 2: k(2) } });
     const reader = await envelope({ algorithm: 'AES', mode: 'EAX', _keys: { 1: k(1), 2: k(2) } });
     for (const writer of [old, current]) {
-      expect(text(reader.decode(writer.encode(PLAIN, TS).bytes).payload)).toBe(TEXT);
+      expect(text((await reader.decode(writer.encode(PLAIN, TS).bytes)).payload)).toBe(TEXT);
     }
   });
 
@@ -119,20 +119,22 @@ describe('keys and key versions', () => {
       _keys: { 4: 'four', '5': { value: 'five' } },
     };
     const [writer, reader] = [await envelope(crypto), await envelope(crypto)];
-    expect(text(reader.decode(writer.encode(PLAIN, TS).bytes).payload)).toBe(TEXT);
+    expect(text((await reader.decode(writer.encode(PLAIN, TS).bytes)).payload)).toBe(TEXT);
   });
 
   it('reads format 2 messages with the highest key version', async () => {
     const crypto = { algorithm: 'AES', mode: 'GCM', _keys: { 1: k(1), 2: k(2) } };
     const [writer, reader] = [await envelope(crypto, 2), await envelope(crypto, 2)];
-    expect(text(reader.decode(writer.encode(PLAIN, TS).bytes).payload)).toBe(TEXT);
+    expect(text((await reader.decode(writer.encode(PLAIN, TS).bytes)).payload)).toBe(TEXT);
   });
 
   it('rejects a message whose key version the reader lacks, naming the version', async () => {
     const writer = await envelope({ algorithm: 'AES', mode: 'GCM', _keys: { 9: k(9) } });
     const reader = await envelope({ algorithm: 'AES', mode: 'GCM', _keys: { 1: k(1) } });
-    expect(() => reader.decode(writer.encode(PLAIN, TS).bytes)).toThrow(/key version 9/);
-    expect(() => reader.decode(writer.encode(PLAIN, TS).bytes)).toThrow(InvalidMessageError);
+    await expect(reader.decode(writer.encode(PLAIN, TS).bytes)).rejects.toThrow(/key version 9/);
+    await expect(reader.decode(writer.encode(PLAIN, TS).bytes)).rejects.toThrow(
+      InvalidMessageError,
+    );
   });
 
   it('reads password.path verbatim, trailing newline included', async () => {
@@ -142,8 +144,8 @@ describe('keys and key versions', () => {
     const right = await envelope(aes({ mode: 'GCM', password: 'pw\n' }));
     const wrong = await envelope(aes({ mode: 'GCM', password: 'pw' }));
     const bytes = writer.encode(PLAIN, TS).bytes;
-    expect(text(right.decode(bytes).payload)).toBe(TEXT);
-    expect(() => wrong.decode(bytes)).toThrow(InvalidMessageError);
+    expect(text((await right.decode(bytes)).payload)).toBe(TEXT);
+    await expect(wrong.decode(bytes)).rejects.toThrow(InvalidMessageError);
   });
 });
 
@@ -152,14 +154,14 @@ describe('bad messages give InvalidMessageError, never garbage', () => {
     it(`${mode}: wrong password`, async () => {
       const bytes = (await envelope(aes({ mode, padding: 'pkcs7' }))).encode(PLAIN, TS).bytes;
       const reader = await envelope(aes({ mode, padding: 'pkcs7', password: 'wrong' }));
-      expect(() => reader.decode(bytes)).toThrow(InvalidMessageError);
+      await expect(reader.decode(bytes)).rejects.toThrow(InvalidMessageError);
     });
 
     it(`${mode}: truncated at any length`, async () => {
       const bytes = (await envelope(aes({ mode, padding: 'pkcs7' }))).encode(PLAIN, TS).bytes;
       const reader = await envelope(aes({ mode, padding: 'pkcs7' }));
       for (let length = 0; length < bytes.length; length++) {
-        expect(() => reader.decode(bytes.subarray(0, length)), `length ${length}`).toThrow(
+        await expect(reader.decode(bytes.subarray(0, length)), `length ${length}`).rejects.toThrow(
           InvalidMessageError,
         );
       }
@@ -174,7 +176,7 @@ describe('bad messages give InvalidMessageError, never garbage', () => {
       for (let i = 6; i < bytes.length; i++) {
         const tampered = Uint8Array.from(bytes);
         tampered[i]! ^= 0x10;
-        expect(() => reader.decode(tampered), `byte ${i}`).toThrow(InvalidMessageError);
+        await expect(reader.decode(tampered), `byte ${i}`).rejects.toThrow(InvalidMessageError);
       }
     });
   }
@@ -182,7 +184,7 @@ describe('bad messages give InvalidMessageError, never garbage', () => {
   it('keeps the cause', async () => {
     const bytes = (await envelope(aes({ mode: 'GCM' }))).encode(PLAIN, TS).bytes;
     const reader = await envelope(aes({ mode: 'GCM', password: 'wrong' }));
-    expect(() => reader.decode(bytes)).toThrow(
+    await expect(reader.decode(bytes)).rejects.toThrow(
       expect.objectContaining({ cause: expect.any(Error) }),
     );
   });
@@ -265,7 +267,7 @@ describe('secrets stay secret', () => {
     const reader = await envelope(aes({ mode: 'GCM', password }));
     const writer = await envelope(aes({ mode: 'GCM', password: `${password}!` }));
     try {
-      reader.decode(writer.encode(PLAIN, TS).bytes);
+      await reader.decode(writer.encode(PLAIN, TS).bytes);
     } catch (error) {
       errors.push(error as Error);
     }
