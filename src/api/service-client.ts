@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { ResolvedService } from '../config/resolve.js';
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import { AlreadyConnectedError, NotOpenError, SinetError } from '../errors.js';
@@ -10,6 +11,14 @@ import type { CommonOptions } from './options.js';
 import { buildEnvelope, loadBrokerPlugin, pluginContext } from './pipeline.js';
 
 type State = 'created' | 'opening' | 'open' | 'closing' | 'closed';
+
+/** A reader or writer as `JSON.stringify` and `util.inspect` show it. */
+export interface ServiceSummary {
+  readonly service: string;
+  readonly type: string;
+  readonly brokers: readonly string[];
+  readonly topics: readonly string[];
+}
 
 /** The plugin-side object a client drives: every kind has close() and may have metrics. */
 export interface PluginHandle {
@@ -24,7 +33,7 @@ export interface PluginHandle {
  * `await using`, and metrics.
  */
 export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisposable {
-  protected readonly resolved: ResolvedService;
+  readonly #resolved: ResolvedService;
   protected readonly logger: Logger;
   protected readonly recorder = new MetricsRecorder();
   readonly #registry: PluginRegistry;
@@ -35,9 +44,17 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   #envelope: EnvelopeCodec | undefined;
 
   protected constructor(resolved: ResolvedService, options: CommonOptions) {
-    this.resolved = resolved;
+    this.#resolved = resolved;
     this.logger = options.logger ?? stderrLogger;
     this.#registry = options.registry ?? defaultRegistry;
+  }
+
+  /**
+   * The service as resolved. Private, behind a getter, because it holds passwords, keys and
+   * decrypted config values: a field would show in `util.inspect` and `JSON.stringify`.
+   */
+  protected get resolved(): ResolvedService {
+    return this.#resolved;
   }
 
   get service(): string {
@@ -140,6 +157,20 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** What printing a client shows: which service it is, none of its parameters. */
+  toJSON(): ServiceSummary {
+    const { service, type, brokers, topics } = this.#resolved;
+    return { service, type, brokers, topics };
+  }
+
+  toString(): string {
+    return this.describe();
+  }
+
+  [inspect.custom](_depth: number, options: object): string {
+    return `${this.constructor.name} ${inspect(this.toJSON(), options)}`;
   }
 
   protected get envelope(): EnvelopeCodec {
