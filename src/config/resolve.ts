@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
 import type { Consistency, Logger } from '../spi/types.js';
 import type { ServiceDefinition } from './services.js';
-import { COMMON_KEY_CHECKS, isMapping, toConsistency, toList } from './values.js';
+import { COMMON_KEY_CHECKS, checkConfigTree, isMapping, toConsistency, toList } from './values.js';
 
 export interface CompressionSettings {
   readonly algorithm: string;
@@ -90,6 +90,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Uint8Array) return 'binary data';
+  if (typeof value === 'number') return `number ${value}`;
   return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -101,6 +102,9 @@ const DEFAULT_MAX_UNACKED = 100;
  * compressed message cannot exhaust a reader's memory.
  */
 export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+/** Kafka carries a client id as a string of at most 32767 bytes, the shortest limit of any broker here. */
+const MAX_CLIENT_ID_BYTES = 32767;
 
 function toTimeout(value: unknown): number {
   if (value === undefined || value === null || value === 'inf') return Number.POSITIVE_INFINITY;
@@ -118,6 +122,10 @@ export function makeClientId(): string {
 export function resolveService(input: ResolveInput): ResolvedService {
   const name = input.definition?.name ?? input.service ?? '(no config)';
   const where = `service "${name}": `;
+  const fromApi = (path: string, problem: string) =>
+    new InvalidArgumentError(`${where}${path} ${problem}`);
+  checkConfigTree(input.apiCommon, '', fromApi);
+  checkConfigTree(input.apiParams, 'typeSpec', fromApi);
   const fileCommon = checkCommon(
     input.definition?.common ?? {},
     `${input.source}: ${where}`,
@@ -140,6 +148,11 @@ export function resolveService(input: ResolveInput): ResolvedService {
   const valueType = common.value_type ?? 'byte_array';
   const tls = common.tls;
   const clientId = common.client_id;
+  if (typeof clientId === 'string' && Buffer.byteLength(clientId) > MAX_CLIENT_ID_BYTES) {
+    throw new InvalidArgumentError(
+      `${where}client_id: ${Buffer.byteLength(clientId)} bytes long, more than ${MAX_CLIENT_ID_BYTES}`,
+    );
+  }
 
   return {
     service: name,

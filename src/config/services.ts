@@ -1,5 +1,5 @@
-import { NoConfigError, NoServiceError } from '../errors.js';
-import { isMapping } from './values.js';
+import { InvalidConfigError, NoConfigError, NoServiceError } from '../errors.js';
+import { checkConfigTree, isMapping } from './values.js';
 
 /** Keys SINETStream itself uses; any other key of a v1/v2 service belongs to the broker. */
 export const COMMON_KEYS = new Set([
@@ -43,6 +43,11 @@ export interface ConfigDocument {
  */
 export function parseConfigDocument(document: unknown, source: string): ConfigDocument {
   if (!isMapping(document)) throw new NoConfigError(`${source}: the config is not a mapping`);
+  checkConfigTree(
+    document,
+    '',
+    (path, problem) => new InvalidConfigError(`${source}: ${path} ${problem}`),
+  );
   let version: 1 | 2 | 3 = 1;
   let body: Record<string, unknown> = document;
   if ('header' in document) {

@@ -16,6 +16,40 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
   );
 }
 
+/** Keys that would reach or replace an object's prototype if a merge assigned them. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Far deeper than any config; a bound keeps a crafted nesting from exhausting the stack. */
+const MAX_DEPTH = 64;
+
+/**
+ * Checks that a config tree (parsed YAML, or objects given in code) is a tree: no value
+ * contains itself (a recursive YAML alias, an inline object cycle), nesting stays under 64
+ * levels, and no key could reach a prototype once merged. `fail` makes the error naming
+ * where the problem is, as `path.to.key`.
+ */
+export function checkConfigTree(
+  value: unknown,
+  path: string,
+  fail: (path: string, problem: string) => Error,
+): void {
+  const ancestors = new Set<object>();
+  const walk = (node: unknown, at: string, depth: number): void => {
+    if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return;
+    if (ancestors.has(node)) throw fail(at, 'contains itself (a recursive alias or a cycle)');
+    if (depth > MAX_DEPTH) throw fail(at, `is nested more than ${MAX_DEPTH} levels deep`);
+    ancestors.add(node);
+    const entries = node instanceof Map ? [...node] : Object.entries(node);
+    for (const [key, item] of entries) {
+      const name = String(key);
+      const inner = at === '' ? name : `${at}.${name}`;
+      if (PROTOTYPE_KEYS.has(name)) throw fail(inner, 'is not allowed as a key');
+      walk(item, inner, depth + 1);
+    }
+    ancestors.delete(node);
+  };
+  walk(value, path, 0);
+}
+
 /** `AT_LEAST_ONCE`, `at_least_once` or 1 -> `AT_LEAST_ONCE`. */
 export function toConsistency(value: unknown, where: string): Consistency {
   if (typeof value === 'number' && CONSISTENCIES[value] !== undefined) return CONSISTENCIES[value]!;

@@ -29,12 +29,30 @@ const customTags: Tags = [
   },
 ];
 
-/** Parses config YAML; `!!binary` gives Uint8Array. */
+/**
+ * Aliases a document may expand: plenty for shared blocks, far too few for a "billion
+ * laughs" document whose aliases of aliases would expand to GiBs.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses config YAML; `!!binary` gives Uint8Array. A tag it does not know (such as
+ * `!python/object:...`) is refused, as upstream's `yaml.safe_load` refuses it, rather than
+ * read as the plain value beneath it.
+ */
 export function parseYaml(text: string, source: string): unknown {
   const document = parseDocument(text, { customTags: ['binary', ...customTags] as Tags });
-  if (document.errors.length > 0) {
-    const first = document.errors[0]!;
+  const unknownTag = document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  const first = document.errors[0] ?? unknownTag;
+  if (first) {
     throw new NoConfigError(`${source}: invalid YAML: ${first.message}`, { cause: first });
   }
-  return document.toJS({ maxAliasCount: 100 });
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new NoConfigError(
+      `${source}: invalid YAML: ${(error as Error).message} (more than ${MAX_ALIAS_COUNT} aliases expanded)`,
+      { cause: error },
+    );
+  }
 }
