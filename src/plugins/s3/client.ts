@@ -13,7 +13,6 @@ const REFUSED = new Set([
   'AccountProblem',
   'AllAccessDisabled',
   'ExpiredToken',
-  'Forbidden',
   'InvalidAccessKeyId',
   'InvalidSecurity',
   'InvalidToken',
@@ -129,13 +128,16 @@ export async function prepareBucket(
   what: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const { CreateBucketCommand, HeadBucketCommand } = await import('@aws-sdk/client-s3');
+  const { CreateBucketCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const { bucket } = params;
   try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal });
+    // Not HeadBucket: its answers have no body, so no S3 error code to tell the user.
+    await client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }), {
+      abortSignal: signal,
+    });
     return;
   } catch (error) {
-    if (httpStatus(error) !== 404) throw s3Error(what, error);
+    if (s3Code(error) !== 'NoSuchBucket') throw s3Error(what, error);
     if (!params.create_bucket) {
       throw new InvalidConfigError(
         `${what}: bucket "${bucket}" does not exist${params.endpoint_url ? ` at ${params.endpoint_url}` : ''}; create it, or set create_bucket: true`,
