@@ -84,17 +84,17 @@ const S3_SERVICE_PARAMETERS = {
   use_ssl: {
     type: 'boolean',
     unsupported: 'SINETStream 1.10 does not pass it on either; the scheme of endpoint_url decides',
-    description: 'accepted for compatibility',
+    description: "boto3's switch for TLS",
   },
   api_version: {
     type: 'string',
     unsupported: 'SINETStream 1.10 does not pass it on either',
-    description: 'accepted for compatibility',
+    description: "boto3's S3 API version",
   },
   config: {
     type: 'any',
     unsupported: 'it is a botocore Config object, which a config file cannot give',
-    description: 'accepted for compatibility',
+    description: "boto3's client settings object",
   },
 } as const satisfies ParamDeclarations;
 
