@@ -20,7 +20,7 @@ export class S3Writer implements PluginWriter {
   #client: S3Client | undefined;
   #seqno = 0;
   #published = 0;
-  #inFlight = new Set<Promise<unknown>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly context: WriterContext) {
     this.#params = s3Params(context);
