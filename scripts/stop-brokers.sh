@@ -21,4 +21,5 @@ stop_stray '^mosquitto -c .*/mosquitto/mosquitto.conf'
 stop_stray 'java .* kafka\.Kafka '
 stop_stray 'java .*scripts/artemis/Broker.java'
 stop_stray 'beam.smp .*rabbit'
+stop_stray 'versitygw .*--iam-dir .*posix'
 exit 0

@@ -12,6 +12,7 @@ export const PARAMETER_DOCS: Readonly<Record<string, string>> = {
   kafka: 'docs/kafka.md',
   'amqp-0.9.1': 'docs/amqp.md',
   'amqp-1.0': 'docs/amqp.md',
+  s3: 'docs/s3.md',
 };
 
 /** Where the table of `type` sits in `text`: between its marker line and the end marker. */

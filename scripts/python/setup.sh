@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the Python venv the interop tests run SINETStream 1.10 in: the codec-level suite
-# (test/interop) and the broker suite (test/interop/brokers, through Mosquitto and Kafka).
+# (test/interop), the broker suite (test/interop/brokers, through Mosquitto and Kafka) and
+# the S3 suite (test/interop/s3, through versitygw).
 # Idempotent and non-interactive (CI runs it as root without a terminal, on a fresh machine).
 # Usage: scripts/python/setup.sh [venv-dir]   (default: <repo>/.venv/sinetstream,
 # or $SINETSTREAM_PY_VENV)
@@ -13,11 +14,13 @@ python="${PYTHON:-python3}"
 # The versions the TypeScript port is byte-compatible with; bump them together.
 # The broker plugins' client libraries are pinned to versions checked with them:
 # sinetstream-mqtt 1.10.0 needs paho-mqtt < 2 (2.x changed the Client constructor), and
-# sinetstream-kafka 1.10.0 runs on kafka-python-ng (the maintained kafka-python fork).
+# sinetstream-kafka 1.10.0 runs on kafka-python-ng (the maintained kafka-python fork);
+# sinetstream-s3 1.10.0 takes any boto3.
 packages=(
   sinetstream==1.10.0 sinetstream-iostream==1.10.0 sinetstream-comp-lz4==1.10.0
   sinetstream-mqtt==1.10.0 paho-mqtt==1.6.1
   sinetstream-kafka==1.10.0 kafka-python-ng==2.2.3
+  sinetstream-s3==1.10.0 boto3==1.44.5
 )
 
 run_as_root() {
@@ -58,6 +61,7 @@ import sinetstream
 import sinetstreamplugin.compression.lz4
 import sinetstreamplugin.kafka
 import sinetstreamplugin.mqtt
+import sinetstreamplugin.s3
 import paho.mqtt.client as paho
 
 paho.Client(client_id="setup-check")  # paho-mqtt 2.x would need a CallbackAPIVersion

@@ -3,6 +3,7 @@ import type { AMQP091_PARAMETERS } from '../plugins/amqp091/parameters.js';
 import type { KAFKA_PARAMETERS } from '../plugins/kafka/parameters.js';
 import type { MEMORY_PARAMETERS } from '../plugins/memory/index.js';
 import type { MQTT_PARAMETERS } from '../plugins/mqtt/parameters.js';
+import type { S3_PARAMETERS } from '../plugins/s3/parameters.js';
 import type { ParamInputs } from '../spi/parameters.js';
 import type { PluginRegistry } from '../spi/registry.js';
 import type { Consistency, Logger } from '../spi/types.js';
@@ -18,6 +19,7 @@ export interface TypeSpecs {
   'amqp-0.9.1': ParamInputs<typeof AMQP091_PARAMETERS>;
   'amqp-1.0': ParamInputs<typeof AMQP10_PARAMETERS>;
   memory: ParamInputs<typeof MEMORY_PARAMETERS>;
+  s3: ParamInputs<typeof S3_PARAMETERS>;
 }
 
 /** `typeSpec` for a service of type `S`; any mapping when the type is not known here. */

@@ -29,6 +29,10 @@ export function createRegistry(): PluginRegistry {
       'mqtt',
       lazy(() => import('./mqtt/index.js')),
     )
+    .registerBroker(
+      's3',
+      lazy(() => import('./s3/index.js')),
+    )
     .registerValueType('byte_array', byteArrayValueType)
     .registerValueType('text', textValueType)
     .registerCompression('gzip', gzipCompression)

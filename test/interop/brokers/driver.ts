@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const VENV = process.env.SINETSTREAM_PY_VENV ?? join(REPO, '.venv/sinetstream');
-const PYTHON = join(VENV, 'bin/python');
+export const PYTHON = join(VENV, 'bin/python');
 const DRIVER = join(REPO, 'scripts/python/broker_driver.py');
 const NEEDED = ['sinetstream-mqtt==1.10.0', 'sinetstream-kafka==1.10.0'];
 
@@ -38,14 +38,14 @@ export const fromPy = (value: PyValue): string | Uint8Array =>
   typeof value === 'string' ? value : new Uint8Array(Buffer.from(value.$binary, 'base64'));
 
 /** Fails (never skips) when the venv lacks the broker plugins, naming the setup script. */
-export function requireVenv(): void {
+export function requireVenv(needed: readonly string[] = NEEDED): void {
   const marker = join(VENV, '.sinetstream-installed');
   const installed = existsSync(marker) ? readFileSync(marker, 'utf8') : '';
-  const missing = NEEDED.filter((p) => !installed.split(/\s+/).includes(p));
+  const missing = needed.filter((p) => !installed.split(/\s+/).includes(p));
   if (!existsSync(PYTHON) || missing.length > 0) {
     throw new Error(
       `the SINETStream Python venv at ${VENV} lacks ${existsSync(PYTHON) ? missing.join(', ') : 'everything'}: ` +
-        'run scripts/python/setup.sh first (it installs sinetstream, sinetstream-mqtt and sinetstream-kafka 1.10.0 from PyPI)',
+        `run scripts/python/setup.sh first (it installs sinetstream and ${needed.join(', ')} from PyPI)`,
     );
   }
 }
