@@ -157,12 +157,17 @@ export class MessageReader<T = Uint8Array>
     const timeout = this.receiveTimeoutMs;
     if (!Number.isFinite(timeout)) return this.#receiveUntil(reader, closed);
     // A ref'd timer, unlike AbortSignal.timeout: the process must stay alive while it waits.
-    const expired = new AbortController();
-    const timer = setTimeout(() => expired.abort(), timeout);
+    // Not AbortSignal.any: each of its signals stays registered for finalization with the
+    // reader-long `closed` until a full collection, so a slow consumer's heap filled with them.
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    closed.addEventListener('abort', abort, { once: true });
+    const timer = setTimeout(abort, timeout);
     try {
-      return await this.#receiveUntil(reader, AbortSignal.any([closed, expired.signal]));
+      return await this.#receiveUntil(reader, stop.signal);
     } finally {
       clearTimeout(timer);
+      closed.removeEventListener('abort', abort);
     }
   }
 
