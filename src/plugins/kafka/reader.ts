@@ -32,6 +32,10 @@ const RECONNECT_MS = 60_000;
 const RECONNECT_BACKOFF = { initialDelayMs: 500, maxDelayMs: 2_000 } as const;
 /** kafka-python's session_timeout_ms default. */
 const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+/** kafka-python's max_partition_fetch_bytes default. The client's own is its 50 MB fetch_max_bytes,
+ * and it keeps a whole fetch response however far the user is behind: a slow reader held up to
+ * 50 MB of a backlog. */
+const DEFAULT_MAX_PARTITION_FETCH_BYTES = 1_048_576;
 
 const OFFSET_RESETS = ['earliest', 'latest', 'none', 'smallest', 'largest'] as const;
 const ISOLATION_LEVELS = ['read_uncommitted', 'read_committed'] as const;
@@ -128,7 +132,8 @@ export class KafkaReader implements PluginReader {
       ...defined('minBytes', num(p, 'fetch_min_bytes')),
       ...defined('maxBytes', num(p, 'fetch_max_bytes')),
       ...defined('maxWaitTime', num(p, 'fetch_max_wait_ms')),
-      ...defined('maxBytesPerPartition', num(p, 'max_partition_fetch_bytes')),
+      maxBytesPerPartition:
+        num(p, 'max_partition_fetch_bytes') ?? DEFAULT_MAX_PARTITION_FETCH_BYTES,
       ...defined('groupInstanceId', str(p, 'group_instance_id')),
     };
   }
