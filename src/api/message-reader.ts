@@ -78,6 +78,9 @@ export class MessageReader<T = Uint8Array>
   implements AsyncIterable<Message<T>>
 {
   readonly #closed = new AbortController();
+  /** Stops the latest receive under way, on its timeout or on close; the plugin's close
+   * settles any other (a Set here would reallocate its table per message). */
+  #receiving: AbortController | undefined;
 
   constructor(options: ReaderOptions<T> = {}) {
     super(options);
@@ -93,6 +96,7 @@ export class MessageReader<T = Uint8Array>
 
   protected override beforeClose(): void {
     this.#closed.abort();
+    this.#receiving?.abort();
   }
 
   /**
@@ -152,22 +156,21 @@ export class MessageReader<T = Uint8Array>
 
   /** The next message, or undefined on timeout or close. */
   async #receive(reader: PluginReader): Promise<ReceivedMessage | undefined> {
-    const closed = this.#closed.signal;
-    if (closed.aborted) return undefined;
-    const timeout = this.receiveTimeoutMs;
-    if (!Number.isFinite(timeout)) return this.#receiveUntil(reader, closed);
-    // A ref'd timer, unlike AbortSignal.timeout: the process must stay alive while it waits.
-    // Not AbortSignal.any: each of its signals stays registered for finalization with the
-    // reader-long `closed` until a full collection, so a slow consumer's heap filled with them.
+    if (this.#closed.signal.aborted) return undefined;
+    // One signal per receive, not the reader-long `closed` (nor AbortSignal.any of it): per
+    // message, a listener added to and removed from a long-lived signal reallocates its
+    // listener table, and AbortSignal.any registers its signal for finalization with `closed`
+    // until a full collection; either way a slow consumer's young generation kept growing.
     const stop = new AbortController();
-    const abort = () => stop.abort();
-    closed.addEventListener('abort', abort, { once: true });
-    const timer = setTimeout(abort, timeout);
+    this.#receiving = stop;
+    const timeout = this.receiveTimeoutMs;
+    // A ref'd timer, unlike AbortSignal.timeout: the process must stay alive while it waits.
+    const timer = Number.isFinite(timeout) ? setTimeout(() => stop.abort(), timeout) : undefined;
     try {
       return await this.#receiveUntil(reader, stop.signal);
     } finally {
       clearTimeout(timer);
-      closed.removeEventListener('abort', abort);
+      if (this.#receiving === stop) this.#receiving = undefined;
     }
   }
 
