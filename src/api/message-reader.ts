@@ -111,6 +111,10 @@ export class MessageReader<T = Uint8Array, S extends string = string>
   extends ReaderBase<T, PluginReader>
   implements AsyncIterable<Message<T>>
 {
+  /** Stops the latest receive under way, on its timeout or on close; the plugin's close
+   * settles any other (a Set here would reallocate its table per message). */
+  #receiving: AbortController | undefined;
+
   constructor(options: ReaderOptions<T, S> = {}) {
     super(options);
   }
@@ -121,6 +125,11 @@ export class MessageReader<T = Uint8Array, S extends string = string>
 
   protected async openHandle(handle: PluginReader): Promise<void> {
     await handle.open();
+  }
+
+  protected override beforeClose(): void {
+    super.beforeClose();
+    this.#receiving?.abort();
   }
 
   /**
@@ -181,17 +190,21 @@ export class MessageReader<T = Uint8Array, S extends string = string>
 
   /** The next message, or undefined on timeout or close. */
   async #receive(reader: PluginReader): Promise<ReceivedMessage | undefined> {
-    const closed = this.closed.signal;
-    if (closed.aborted) return undefined;
+    if (this.closed.signal.aborted) return undefined;
+    // One signal per receive, not the reader-long `closed` (nor AbortSignal.any of it): per
+    // message, a listener added to and removed from a long-lived signal reallocates its
+    // listener table, and AbortSignal.any registers its signal for finalization with `closed`
+    // until a full collection; either way a slow consumer's young generation kept growing.
+    const stop = new AbortController();
+    this.#receiving = stop;
     const timeout = this.receiveTimeoutMs;
-    if (!Number.isFinite(timeout)) return this.#receiveUntil(reader, closed);
     // A ref'd timer, unlike AbortSignal.timeout: the process must stay alive while it waits.
-    const expired = new AbortController();
-    const timer = setTimeout(() => expired.abort(), timeout);
+    const timer = Number.isFinite(timeout) ? setTimeout(() => stop.abort(), timeout) : undefined;
     try {
-      return await this.#receiveUntil(reader, AbortSignal.any([closed, expired.signal]));
+      return await this.#receiveUntil(reader, stop.signal);
     } finally {
       clearTimeout(timer);
+      if (this.#receiving === stop) this.#receiving = undefined;
     }
   }
 

@@ -113,6 +113,23 @@ describe('MessageWriter and MessageReader on type: memory', () => {
     await expect(iteration).resolves.toBe(0);
   });
 
+  it('ends a pending iteration that has a receive timeout when the reader is disposed', async () => {
+    const options = { ...memory(), receiveTimeoutMs: 60_000 };
+    let iteration: Promise<number> | undefined;
+    const started = Date.now();
+    {
+      await using reader = await new MessageReader(options).open();
+      iteration = (async () => {
+        let count = 0;
+        for await (const _ of reader) count++;
+        return count;
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await expect(iteration).resolves.toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('closes cleanly while open() is still running', async () => {
     const reader = new MessageReader(memory());
     const opening = reader.open();

@@ -125,7 +125,10 @@ export const KAFKA_PARAMETERS = {
   max_partition_fetch_bytes: {
     type: 'number',
     role: 'reader',
-    description: 'most bytes per partition in one fetch',
+    // The client's own bound is its 50 MB fetch, and it keeps a whole fetch response however
+    // far the user is behind: a slow reader held up to 50 MB of a backlog.
+    default: 1_048_576,
+    description: "most bytes per partition in one fetch (kafka-python's default)",
   },
   isolation_level: {
     type: { oneOf: ISOLATION_LEVELS, ignoreCase: true },

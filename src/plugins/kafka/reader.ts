@@ -123,7 +123,7 @@ export class KafkaReader implements PluginReader {
       ...defined('minBytes', p.fetch_min_bytes),
       ...defined('maxBytes', p.fetch_max_bytes),
       ...defined('maxWaitTime', p.fetch_max_wait_ms),
-      ...defined('maxBytesPerPartition', p.max_partition_fetch_bytes),
+      maxBytesPerPartition: p.max_partition_fetch_bytes,
       ...defined('groupInstanceId', p.group_instance_id),
     };
   }
