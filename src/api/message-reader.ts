@@ -9,7 +9,7 @@ import type {
 } from '../spi/types.js';
 import { loadService } from './load-service.js';
 import { Message } from './message.js';
-import type { ReaderOptions } from './options.js';
+import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
 import { type PluginHandle, ServiceClient } from './service-client.js';
 
 /** What MessageReader and AsyncMessageReader share: topics, timeout, decoding. */
@@ -106,13 +106,18 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
 /**
  * Receives messages from one or more topics: `for await (const message of reader)`.
  * Iteration ends after `receiveTimeoutMs` without a message, or when the reader closes.
+ * `message.value` is what a literal `valueType` names (`'text'`: string), else `T`.
  */
-export class MessageReader<T = Uint8Array, S extends string = string>
-  extends ReaderBase<T, PluginReader>
-  implements AsyncIterable<Message<T>>
+export class MessageReader<
+    T = Uint8Array,
+    S extends ServiceTypeName = string,
+    V extends ValueTypeName = string,
+  >
+  extends ReaderBase<ValueOf<T, V>, PluginReader>
+  implements AsyncIterable<Message<ValueOf<T, V>>>
 {
-  constructor(options: ReaderOptions<T, S> = {}) {
-    super(options);
+  constructor(options: ReaderOptions<T, S, V> = {}) {
+    super(options as ReaderOptions<ValueOf<T, V>>);
   }
 
   protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginReader {
@@ -127,7 +132,7 @@ export class MessageReader<T = Uint8Array, S extends string = string>
    * Messages as they arrive. A message that is not a valid SINETStream message ends the
    * iteration with InvalidMessageError; iterating again goes on with the next one.
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Message<T>, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Message<ValueOf<T, V>>, void, undefined> {
     const reader = this.handle();
     let taken: ReceivedMessage | undefined;
     try {
