@@ -35,7 +35,7 @@ function failure(
   const where = describeServer(server);
   if (!error) {
     return new ConnectionError(
-      `mqtt: ${where} closed the connection without accepting it (or gave no CONNACK within ${timeoutMs} ms)`,
+      `mqtt: ${where} closed the connection without accepting it (or gave no CONNACK within ${timeoutMs} ms): is it an MQTT listener?`,
       { retriable: true },
     );
   }
@@ -64,7 +64,8 @@ function failure(
       retriable: false,
     });
   }
-  return classifyError({ what: `mqtt: cannot connect to ${where}`, error });
+  const tls = server.protocol === 'mqtts' || server.protocol === 'wss';
+  return classifyError({ what: 'mqtt', error, connecting: { type: 'mqtt', address: where, tls } });
 }
 
 function attempt(
