@@ -85,7 +85,7 @@ export class AsyncMessageReader<
       const message = await this.decodeUnlessClosed(received);
       if (message) await this.onMessage?.(message);
     } catch (error) {
-      this.#fail(error);
+      if (!this.skipsInvalid(error)) this.#fail(error);
     }
     try {
       await received.settle?.();

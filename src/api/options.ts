@@ -1,3 +1,4 @@
+import type { InvalidMessageError } from '../errors.js';
 import type { AMQP10_PARAMETERS } from '../plugins/amqp10/parameters.js';
 import type { AMQP091_PARAMETERS } from '../plugins/amqp091/parameters.js';
 import type { KAFKA_PARAMETERS } from '../plugins/kafka/parameters.js';
@@ -150,6 +151,14 @@ export interface ReaderOptions<
    * above it the broker keeps them [`max_unacked_messages`].
    */
   maxUnackedMessages?: number;
+  /**
+   * What a message that cannot be read (not a SINETStream message, wrong key...) does:
+   * `'throw'` (the default) ends a `for await` loop with the InvalidMessageError (iterating
+   * again goes on); `'skip'` warns through `logger` and goes on; a function is called with
+   * the error instead of the warning, and the reader goes on. Skipped messages are counted in
+   * `metrics.errorCountTotal` and acknowledged. No upstream name.
+   */
+  onInvalidMessage?: 'throw' | 'skip' | ((error: InvalidMessageError) => void);
 }
 
 const COMMON_OPTION_KEYS: Readonly<Record<string, string>> = {
