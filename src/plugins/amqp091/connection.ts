@@ -242,6 +242,7 @@ export class Amqp091Connection {
       if (this.#closing.signal.aborted) return;
       try {
         await this.#connect(this.#closing.signal);
+        this.context.logger.info?.(`${this.context.service}: reconnected`);
         return;
       } catch (failure) {
         if (failure instanceof AuthorizationError) return this.#fail(failure);

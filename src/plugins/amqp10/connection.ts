@@ -205,7 +205,7 @@ export async function openConnection(
   );
   let up = true;
   connection.on('connection_open', () => {
-    if (!up) context.logger.debug?.(`${context.service}: reconnected to ${label()}`);
+    if (!up) context.logger.info?.(`${context.service}: reconnected to ${label()}`);
     up = true;
   });
   connection.on('disconnected', (ctx: EventContext) => {

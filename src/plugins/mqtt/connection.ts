@@ -107,8 +107,11 @@ function attempt(
  */
 function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Logger): void {
   let failed = 0;
+  let lost = false;
   client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   client.on('connect', () => {
+    if (lost) logger.info?.(`mqtt: reconnected to ${settings.label}`);
+    lost = false;
     failed = 0;
     client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   });
@@ -116,9 +119,10 @@ function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Lo
     failed++;
     client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   });
-  client.on('offline', () =>
-    logger.warn(`mqtt: lost the connection to ${settings.label}; reconnecting`),
-  );
+  client.on('offline', () => {
+    lost = true;
+    logger.warn(`mqtt: lost the connection to ${settings.label}; reconnecting`);
+  });
   client.on('error', (error) => logger.debug?.(`mqtt: ${settings.label}: ${error.message}`));
 }
 
