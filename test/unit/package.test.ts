@@ -36,4 +36,16 @@ describe('the published package', () => {
     });
     expect(missing).toEqual([]);
   });
+
+  it('holds the examples the README points at', () => {
+    for (const example of [
+      'examples/quickstart/.sinetstream_config.yml',
+      'examples/quickstart/quickstart.ts',
+      'examples/.sinetstream_config.yml',
+      'examples/text/producer.ts',
+      'examples/text/consumer.ts',
+    ]) {
+      expect(packed).toContain(example);
+    }
+  });
 });
