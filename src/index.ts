@@ -13,7 +13,17 @@ export {
 export { Message } from './api/message.js';
 export { MessageReader } from './api/message-reader.js';
 export { AsyncMessageWriter, MessageWriter, type PublishOptions } from './api/message-writer.js';
-export type { CommonOptions, ReaderOptions, WriterOptions } from './api/options.js';
+export type {
+  CommonOptions,
+  ReaderOptions,
+  ServiceTypeName,
+  TypeSpecOf,
+  TypeSpecs,
+  ValueOf,
+  ValueTypeName,
+  ValueTypes,
+  WriterOptions,
+} from './api/options.js';
 export { loadConfigFromUrl } from './config/find.js';
 export * from './errors.js';
 export type { Metrics } from './metrics/index.js';

@@ -2,7 +2,7 @@ import { SinetError } from '../errors.js';
 import type { BrokerPlugin, PluginContext, PluginReader, ReceivedMessage } from '../spi/types.js';
 import type { Message } from './message.js';
 import { ReaderBase } from './message-reader.js';
-import type { ReaderOptions } from './options.js';
+import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
 
 interface AsyncReaderHandlers {
   onMessage(message: ReceivedMessage): void | Promise<void>;
@@ -57,15 +57,16 @@ class PullingAsyncReader {
  * A message is acknowledged (AT_LEAST_ONCE) once `onMessage` has returned, or its promise
  * resolved. Errors from decoding or from `onMessage` go to `onFailure`.
  */
-export class AsyncMessageReader<T = Uint8Array, S extends string = string> extends ReaderBase<
-  T,
-  PullingAsyncReader
-> {
-  onMessage: ((message: Message<T>) => void | Promise<void>) | undefined;
+export class AsyncMessageReader<
+  T = Uint8Array,
+  S extends ServiceTypeName = string,
+  V extends ValueTypeName = string,
+> extends ReaderBase<ValueOf<T, V>, PullingAsyncReader> {
+  onMessage: ((message: Message<ValueOf<T, V>>) => void | Promise<void>) | undefined;
   onFailure: ((error: Error) => void) | undefined;
 
-  constructor(options: ReaderOptions<T, S> = {}) {
-    super(options);
+  constructor(options: ReaderOptions<T, S, V> = {}) {
+    super(options as ReaderOptions<ValueOf<T, V>>);
   }
 
   protected createHandle(plugin: BrokerPlugin, context: PluginContext): PullingAsyncReader {
@@ -84,7 +85,7 @@ export class AsyncMessageReader<T = Uint8Array, S extends string = string> exten
       const message = await this.decodeUnlessClosed(received);
       if (message) await this.onMessage?.(message);
     } catch (error) {
-      this.#fail(error);
+      if (!this.skipsInvalid(error)) this.#fail(error);
     }
     try {
       await received.settle?.();

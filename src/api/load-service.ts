@@ -8,6 +8,7 @@ import { type CommonOptions, optionsToServiceParams } from './options.js';
 
 export const stderrLogger: Logger = {
   warn: (message) => process.stderr.write(`sinetstream: warning: ${message}\n`),
+  info: (message) => process.stderr.write(`sinetstream: ${message}\n`),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { SinetError, UnsupportedOperationError } from '../errors.js';
+import { InvalidMessageError, SinetError, UnsupportedOperationError } from '../errors.js';
 import type { PluginRegistry } from '../spi/registry.js';
 import type {
   BrokerPlugin,
@@ -9,7 +9,7 @@ import type {
 } from '../spi/types.js';
 import { loadService } from './load-service.js';
 import { Message } from './message.js';
-import type { ReaderOptions } from './options.js';
+import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
 import { type PluginHandle, ServiceClient } from './service-client.js';
 
 /** What MessageReader and AsyncMessageReader share: topics, timeout, decoding. */
@@ -85,7 +85,22 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
     }
   }
 
-  /** Envelope and value decoding; failures are counted and rethrown as they are. */
+  /**
+   * Whether the loop goes on past `error`, as `onInvalidMessage` says; the error is then
+   * reported to its callback, or to the logger.
+   */
+  protected skipsInvalid(error: unknown): boolean {
+    const choice = this.#options.onInvalidMessage ?? 'throw';
+    if (!(error instanceof InvalidMessageError) || choice === 'throw') return false;
+    if (choice === 'skip') this.logger.warn(`${error.message}; skipped`);
+    else choice(error);
+    return true;
+  }
+
+  /**
+   * Envelope and value decoding; failures are counted, and an unreadable message's error
+   * names the topic and what usually causes it.
+   */
   async #decode(received: ReceivedMessage): Promise<Message<T>> {
     try {
       const decoded = await this.envelope.decode(received.bytes);
@@ -98,7 +113,14 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
       return new Message(value, received.topic, decoded.timestampUs, received.raw);
     } catch (error) {
       this.recorder.recordError();
-      throw error;
+      if (!(error instanceof InvalidMessageError)) throw error;
+      throw new InvalidMessageError(
+        `${this.describe()}: a message on topic "${received.topic}" is not a SINETStream ` +
+          `message this reader can read: ${error.message}. Was it written by another client ` +
+          'than SINETStream, by a writer with user_data_only, or with a different ' +
+          "message_format, compression or crypto settings? (onInvalidMessage: 'skip' goes on past such messages)",
+        { cause: error, code: error.code, retriable: false },
+      );
     }
   }
 }
@@ -106,17 +128,22 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
 /**
  * Receives messages from one or more topics: `for await (const message of reader)`.
  * Iteration ends after `receiveTimeoutMs` without a message, or when the reader closes.
+ * `message.value` is what a literal `valueType` names (`'text'`: string), else `T`.
  */
-export class MessageReader<T = Uint8Array, S extends string = string>
-  extends ReaderBase<T, PluginReader>
-  implements AsyncIterable<Message<T>>
+export class MessageReader<
+    T = Uint8Array,
+    S extends ServiceTypeName = string,
+    V extends ValueTypeName = string,
+  >
+  extends ReaderBase<ValueOf<T, V>, PluginReader>
+  implements AsyncIterable<Message<ValueOf<T, V>>>
 {
   /** Stops the latest receive under way, on its timeout or on close; the plugin's close
    * settles any other (a Set here would reallocate its table per message). */
   #receiving: AbortController | undefined;
 
-  constructor(options: ReaderOptions<T, S> = {}) {
-    super(options);
+  constructor(options: ReaderOptions<T, S, V> = {}) {
+    super(options as ReaderOptions<ValueOf<T, V>>);
   }
 
   protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginReader {
@@ -134,9 +161,10 @@ export class MessageReader<T = Uint8Array, S extends string = string>
 
   /**
    * Messages as they arrive. A message that is not a valid SINETStream message ends the
-   * iteration with InvalidMessageError; iterating again goes on with the next one.
+   * iteration with InvalidMessageError (iterating again goes on with the next one), unless
+   * `onInvalidMessage` says to skip it.
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Message<T>, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Message<ValueOf<T, V>>, void, undefined> {
     const reader = this.handle();
     let taken: ReceivedMessage | undefined;
     try {
@@ -148,7 +176,13 @@ export class MessageReader<T = Uint8Array, S extends string = string>
         }
         taken = await this.#receive(reader);
         if (!taken) return;
-        const message = await this.decodeUnlessClosed(taken);
+        let message: Message<ValueOf<T, V>> | undefined;
+        try {
+          message = await this.decodeUnlessClosed(taken);
+        } catch (error) {
+          if (this.skipsInvalid(error)) continue;
+          throw error;
+        }
         if (!message) return;
         yield message;
       }

@@ -3,7 +3,7 @@ import { PublishError, SinetError } from '../errors.js';
 import type { PluginRegistry } from '../spi/registry.js';
 import type { BrokerPlugin, PluginContext, PluginWriter, WriterContext } from '../spi/types.js';
 import { loadService } from './load-service.js';
-import type { WriterOptions } from './options.js';
+import type { ServiceTypeName, ValueOf, ValueTypeName, WriterOptions } from './options.js';
 import { ServiceClient } from './service-client.js';
 import { toTimestampUs } from './timestamp.js';
 
@@ -81,19 +81,23 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
  *
  * ```ts
  * await using writer = await new MessageWriter({ service: 'service-1', valueType: 'text' }).open();
- * await writer.publish('hello');
+ * await writer.publish('hello'); // a string, because valueType is 'text'
  * ```
  */
-export class MessageWriter<T = Uint8Array, S extends string = string> extends WriterBase<T> {
-  constructor(options: WriterOptions<T, S> = {}) {
-    super(options);
+export class MessageWriter<
+  T = Uint8Array,
+  S extends ServiceTypeName = string,
+  V extends ValueTypeName = string,
+> extends WriterBase<ValueOf<T, V>> {
+  constructor(options: WriterOptions<T, S, V> = {}) {
+    super(options as WriterOptions<ValueOf<T, V>>);
   }
 
   protected createHandle(plugin: BrokerPlugin, context: PluginContext): PluginWriter {
     return plugin.createWriter(this.writerContext(context));
   }
 
-  publish(value: T, options: PublishOptions = {}): Promise<void> {
+  publish(value: ValueOf<T, V>, options: PublishOptions = {}): Promise<void> {
     return this.send(value, options);
   }
 }
@@ -103,7 +107,8 @@ export class MessageWriter<T = Uint8Array, S extends string = string> extends Wr
  * already works so (`publish` returns at once; many may be in flight; each promise settles
  * with its message's outcome), so this is the same class under that name.
  */
-export class AsyncMessageWriter<T = Uint8Array, S extends string = string> extends MessageWriter<
-  T,
-  S
-> {}
+export class AsyncMessageWriter<
+  T = Uint8Array,
+  S extends ServiceTypeName = string,
+  V extends ValueTypeName = string,
+> extends MessageWriter<T, S, V> {}

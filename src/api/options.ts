@@ -1,3 +1,4 @@
+import type { InvalidMessageError } from '../errors.js';
 import type { AMQP10_PARAMETERS } from '../plugins/amqp10/parameters.js';
 import type { AMQP091_PARAMETERS } from '../plugins/amqp091/parameters.js';
 import type { KAFKA_PARAMETERS } from '../plugins/kafka/parameters.js';
@@ -27,11 +28,49 @@ export type TypeSpecOf<S extends string> = S extends keyof TypeSpecs
   ? TypeSpecs[S]
   : Readonly<Record<string, unknown>>;
 
-/** Options every reader, writer and codec takes. Each one beats the config file's value. */
-export interface CommonOptions<S extends string = string> {
+/**
+ * A service `type`: one of the built-in broker types, or a plugin's. `string & {}` keeps
+ * any name acceptable without hiding the known ones from the editor's completion.
+ */
+export type ServiceTypeName = keyof TypeSpecs | (string & {});
+
+/**
+ * The value each `value_type` gives and takes, so that a literal `valueType` types
+ * `message.value` and `publish()`. A value-type plugin package adds its own by declaration
+ * merging: `declare module 'sinetstream' { interface ValueTypes { image: ImageData } }`.
+ */
+export interface ValueTypes {
+  byte_array: Uint8Array;
+  text: string;
+}
+
+/** A `valueType`: `byte_array`, `text`, or a plugin's. */
+export type ValueTypeName = keyof ValueTypes | (string & {});
+
+/**
+ * The value type of a reader or writer: the one a literal `valueType` `V` names (see
+ * `ValueTypes`), else `T`, given as a type argument or inferred from a (de)serializer.
+ */
+export type ValueOf<T, V extends string> = string extends V
+  ? T
+  : V extends keyof ValueTypes
+    ? ValueTypes[V]
+    : T;
+
+/**
+ * Options every reader, writer and codec takes. Each service parameter given here beats the
+ * config file's value; the config key (upstream's name) is given in brackets.
+ */
+export interface CommonOptions<
+  S extends ServiceTypeName = string,
+  V extends ValueTypeName = string,
+> {
   /** The service in the config file; may be left out when the file defines only one. */
   service?: string;
-  /** Read this config file instead of searching `./.sinetstream_config.yml` and `~/.config/sinetstream/config.yml`. */
+  /**
+   * Read this config file instead of searching `./.sinetstream_config.yml` (in the current
+   * directory), then `~/.config/sinetstream/config.yml`.
+   */
   configFile?: string;
   /** A config document given inline, shaped like the file (v1, or v2/v3 with `header` + `config`). */
   config?: Record<string, unknown>;
@@ -42,53 +81,84 @@ export interface CommonOptions<S extends string = string> {
   /** Where warnings go (default: stderr). */
   logger?: Logger;
 
+  /** The broker plugin: `mqtt`, `kafka`, `amqp-0.9.1`, `amqp-1.0`, `s3`, `memory` or a plugin's [`type`]. */
   type?: S;
+  /** `host[:port]`, a comma-separated list or an array; default port per type [`brokers`]. */
   brokers?: string | readonly string[];
+  /**
+   * Delivery guarantee: `AT_MOST_ONCE` (0, the default), `AT_LEAST_ONCE` (1) or
+   * `EXACTLY_ONCE` (2) [`consistency`].
+   */
   consistency?: Consistency | 0 | 1 | 2;
+  /** The client's id at the broker (default: generated, `sinetstream-<uuid>`) [`client_id`]. */
   clientId?: string;
-  valueType?: string;
+  /**
+   * How values become bytes: `byte_array` (the default; `Uint8Array`), `text` (`string`, as
+   * UTF-8) or a plugin's. A literal here types the values (see `ValueTypes`) [`value_type`].
+   */
+  valueType?: V;
+  /** Encrypt messages with the `crypto` settings (default false) [`data_encryption`]. */
   dataEncryption?: boolean;
-  /** The `crypto:` block, spelled as in the config file (key_length, mode, password...). */
+  /** The `crypto:` block, spelled as in the config file (key_length, mode, password...) [`crypto`]. */
   crypto?: Record<string, unknown>;
+  /** Compress messages with the `compression` settings (default false) [`data_compression`]. */
   dataCompression?: boolean;
-  /** The `compression:` block: `{ algorithm, level }`. */
+  /** `{ algorithm: 'gzip' | 'zstd' | 'lz4', level }` (default gzip) [`compression`]. */
   compression?: Record<string, unknown>;
   /**
    * The largest serialized value, in bytes, a writer sends or a reader accepts once
    * decompressed (default 64 MiB); a compressed message that would inflate beyond it is
-   * refused while it inflates.
+   * refused while it inflates [`max_message_size`].
    */
   maxMessageSize?: number;
-  /** Send the serialized value alone: no timestamp, no envelope. */
+  /** Send the serialized value alone: no timestamp, no envelope (default false) [`user_data_only`]. */
   userDataOnly?: boolean;
-  /** 3 (default) adds the key-version header; 2 is what SINETStream before 1.9 reads. */
+  /** 3 (the default) adds the key-version header; 2 is what SINETStream before 1.9 reads [`message_format`]. */
   messageFormat?: 2 | 3;
-  /** `true`, or the `tls:` block spelled as in the config file (ca_certs, certfile...). */
+  /** `true`, or the `tls:` block spelled as in the config file (ca_certs, certfile...); default off [`tls`]. */
   tls?: boolean | Record<string, unknown>;
   /**
-   * Broker-specific parameters (the config file's `type_spec`), e.g. `{ qos: 1 }`; checked
-   * against the type's declared parameters, at compile time too when `type` is given.
+   * Broker-specific parameters, e.g. `{ qos: 1 }`; checked against the type's declared
+   * parameters, at compile time too when `type` is given [`type_spec`].
    */
   typeSpec?: TypeSpecOf<S>;
 }
 
-export interface WriterOptions<T = unknown, S extends string = string> extends CommonOptions<S> {
+export interface WriterOptions<
+  T = unknown,
+  S extends ServiceTypeName = string,
+  V extends ValueTypeName = string,
+> extends CommonOptions<S, V> {
+  /** The topic to publish to [`topic`]. */
   topic?: string;
   /** Turns a value into bytes; beats `valueType`. */
   valueSerializer?: (value: T) => Uint8Array;
 }
 
-export interface ReaderOptions<T = unknown, S extends string = string> extends CommonOptions<S> {
+export interface ReaderOptions<
+  T = unknown,
+  S extends ServiceTypeName = string,
+  V extends ValueTypeName = string,
+> extends CommonOptions<S, V> {
+  /** The topic, or topics, to read (a list, or a comma-separated string) [`topics`, `topic`]. */
   topics?: string | readonly string[];
   /** Turns bytes into a value; beats `valueType`. */
   valueDeserializer?: (bytes: Uint8Array) => T;
-  /** End iteration after this many milliseconds without a message (default: wait forever). */
+  /** End iteration after this many milliseconds without a message (default: wait forever) [`receive_timeout_ms`]. */
   receiveTimeoutMs?: number;
   /**
    * The most messages the reader holds that the loop has not finished with (default 100);
-   * above it the broker keeps them.
+   * above it the broker keeps them [`max_unacked_messages`].
    */
   maxUnackedMessages?: number;
+  /**
+   * What a message that cannot be read (not a SINETStream message, wrong key...) does:
+   * `'throw'` (the default) ends a `for await` loop with the InvalidMessageError (iterating
+   * again goes on); `'skip'` warns through `logger` and goes on; a function is called with
+   * the error instead of the warning, and the reader goes on. Skipped messages are counted in
+   * `metrics.errorCountTotal` and acknowledged. No upstream name.
+   */
+  onInvalidMessage?: 'throw' | 'skip' | ((error: InvalidMessageError) => void);
 }
 
 const COMMON_OPTION_KEYS: Readonly<Record<string, string>> = {

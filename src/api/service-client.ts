@@ -180,7 +180,13 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   /** The plugin object, or NotOpenError when not open. */
   protected handle(): H {
     if (this.#state !== 'open' || !this.#handle) {
-      throw new NotOpenError(`${this.describe()} is not open (state: ${this.#state})`);
+      const advice =
+        this.#state === 'created'
+          ? 'call open() first: `await new X(options).open()`'
+          : this.#state === 'opening'
+            ? 'wait for open() to resolve'
+            : 'it was closed; create and open a new one';
+      throw new NotOpenError(`${this.describe()} is not open (state: ${this.#state}): ${advice}`);
     }
     return this.#handle;
   }

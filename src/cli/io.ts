@@ -2,10 +2,20 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Message } from '../api/message.js';
 
-/** Lines of a file or of stdin, without their line ends. */
-export async function* lines(path: string | undefined): AsyncGenerator<string> {
+/** Lines of a file or of stdin, without their line ends, until the input ends or `signal`. */
+export async function* lines(
+  path: string | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<string> {
   const input = path === undefined ? process.stdin : createReadStream(path);
-  yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const reading = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, signal });
+  try {
+    yield* reading;
+  } finally {
+    reading.close();
+    // Paused, stdin no longer keeps the process alive once the writer is done.
+    if (path === undefined) process.stdin.pause();
+  }
 }
 
 /** A whole file, or all of stdin, as one buffer. */

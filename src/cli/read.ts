@@ -1,11 +1,12 @@
 import { type Command, Option } from 'commander';
 import { MessageReader } from '../api/message-reader.js';
 import { emit, formatMessage, type OutputFormat } from './io.js';
+import { milliseconds, wholeNumber } from './numbers.js';
 import { addServiceFlags, type ServiceFlags, toServiceOptions } from './service-options.js';
 
 interface ReadFlags extends ServiceFlags {
-  count?: string;
-  timeout?: string;
+  count?: number;
+  timeout?: number;
   output: OutputFormat;
   fromBeginning?: boolean;
 }
@@ -13,8 +14,8 @@ interface ReadFlags extends ServiceFlags {
 export function readCommand(program: Command): void {
   addServiceFlags(program.command('read'))
     .description('print messages as they arrive, until ctrl-c, --count or --timeout')
-    .option('-C, --count <n>', 'exit after n messages')
-    .option('--timeout <ms>', 'exit after this many milliseconds without a message')
+    .option('-C, --count <n>', 'exit after n messages', wholeNumber)
+    .option('--timeout <ms>', 'exit after this many milliseconds without a message', milliseconds)
     .addOption(
       new Option(
         '-o, --output <format>',
@@ -26,8 +27,8 @@ export function readCommand(program: Command): void {
     .option('--from-beginning', 'start with the oldest message the broker keeps (Kafka, memory)')
     .action(async (parameters: string[], flags: ReadFlags) => {
       const options = toServiceOptions(flags, parameters, 'topics');
-      if (flags.timeout !== undefined) options.receiveTimeoutMs = Number(flags.timeout);
-      const limit = flags.count === undefined ? Number.POSITIVE_INFINITY : Number(flags.count);
+      if (flags.timeout !== undefined) options.receiveTimeoutMs = flags.timeout;
+      const limit = flags.count ?? Number.POSITIVE_INFINITY;
       await using reader = await new MessageReader<string | Uint8Array>(options).open();
       if (flags.fromBeginning) await reader.seekToBeginning();
       const stop = () => void reader.close();

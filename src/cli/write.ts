@@ -1,19 +1,20 @@
 import type { Command } from 'commander';
 import { MessageWriter } from '../api/message-writer.js';
 import { lines, wholeInput } from './io.js';
+import { wholeNumber } from './numbers.js';
 import { addServiceFlags, type ServiceFlags, toServiceOptions } from './service-options.js';
 
 interface WriteFlags extends ServiceFlags {
   message?: string;
   file?: string;
   whole?: boolean;
-  count?: string;
+  count?: number;
 }
 
-async function* messages(flags: WriteFlags): AsyncGenerator<string | Buffer> {
+async function* messages(flags: WriteFlags, signal: AbortSignal): AsyncGenerator<string | Buffer> {
   if (flags.message !== undefined) yield flags.message;
   else if (flags.whole) yield await wholeInput(flags.file);
-  else yield* lines(flags.file);
+  else yield* lines(flags.file, signal);
 }
 
 export function writeCommand(program: Command): void {
@@ -22,17 +23,26 @@ export function writeCommand(program: Command): void {
     .option('-m, --message <text>', 'publish this one message')
     .option('-f, --file <path>', 'read messages from this file instead of stdin')
     .option('--whole', 'publish the whole input as one message instead of one per line')
-    .option('-C, --count <n>', 'stop after n messages')
+    .option('-C, --count <n>', 'stop after n messages', wholeNumber)
     .action(async (parameters: string[], flags: WriteFlags) => {
-      const limit = flags.count === undefined ? Number.POSITIVE_INFINITY : Number(flags.count);
+      const limit = flags.count ?? Number.POSITIVE_INFINITY;
       await using writer = await new MessageWriter<string | Uint8Array>(
         toServiceOptions(flags, parameters, 'topic'),
       ).open();
-      const stop = () => void writer.close();
+      // ctrl-c stops reading input at once: a read of stdin does not end by itself.
+      const interrupted = new AbortController();
+      const stop = () => interrupted.abort();
       process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const typing = flags.message === undefined && flags.file === undefined && process.stdin.isTTY;
+      const hint = flags.whole ? 'the whole input is one message' : 'one message per line';
+      process.stderr.write(
+        `sinetstream: writing to ${writer.topic} of service ${writer.service}` +
+          `${typing ? `: ${hint}, ctrl-d to finish` : ''}\n`,
+      );
       let sent = 0;
       try {
-        for await (const message of messages(flags)) {
+        for await (const message of messages(flags, interrupted.signal)) {
           if (sent >= limit || !writer.isOpen) break;
           const value =
             writer.valueType === 'text'
@@ -45,6 +55,7 @@ export function writeCommand(program: Command): void {
         }
       } finally {
         process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
       }
       process.stderr.write(`sinetstream: wrote ${sent} message(s) to ${writer.topic}\n`);
     });

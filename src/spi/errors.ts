@@ -25,6 +25,21 @@ export interface ErrorReport {
   fallback?: SinetErrorClass;
   /** The reason in the plugin's words, when it has better ones than the client's message. */
   detail?: string;
+  /**
+   * Where the client was connecting when it failed: the message then names the address and
+   * the broker type, and says what most likely went wrong.
+   */
+  connecting?: ConnectTarget;
+}
+
+/** A broker a client was connecting to. */
+export interface ConnectTarget {
+  /** The service type: `kafka`, `mqtt`... */
+  type: string;
+  /** As the user wrote it or as a URL: `127.0.0.1:9092`, `mqtts://host:8883`. */
+  address: string;
+  /** Whether the client spoke TLS. */
+  tls: boolean;
 }
 
 /**
@@ -109,6 +124,9 @@ function deepestCode(error: unknown): SinetErrorCode | undefined {
   return deepest;
 }
 
+/** OpenSSL's `<thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>:`: the reason is what reads. */
+const OPENSSL_LINE = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):.*$/;
+
 /**
  * The innermost message is the broker's or the socket's own words, the most useful one
  * (an AggregateError of a refused dual-stack connect has none of its own). OpenSSL appends
@@ -124,7 +142,38 @@ function deepestMessage(error: unknown): string {
       ? 'unknown error'
       : String(error);
   }
-  return message.replace(/\n[\s\S]*$/, '');
+  return message.replace(/\n[\s\S]*$/, '').replace(OPENSSL_LINE, '$1');
+}
+
+/** The peer hung up, or what it sent was not the protocol: the socket's and the clients' words. */
+const HUNG_UP = new Set(['ECONNRESET', 'EPIPE', 'PLT_KFK_NETWORK']);
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol|before secure TLS/i;
+const CLOSED = /closed|disconnected|ECONNRESET|socket hang up/i;
+
+/** What most likely went wrong connecting to `target`, from the socket's code and message. */
+function likelyCause(error: unknown, target: ConnectTarget): string | undefined {
+  const { type, address, tls } = target;
+  const codes = [...errorChain(error)].map((node) => node.code).filter((c) => c !== undefined);
+  const messages = [...errorChain(error)].map((node) => String(node.message ?? ''));
+  if (codes.includes('ECONNREFUSED')) {
+    return `nothing is listening at ${address}: is the ${type} broker running, and is this its port?`;
+  }
+  if (codes.includes(NAME_UNKNOWN)) {
+    return `the host name in ${address} does not resolve: a typo, or a placeholder such as "broker" to replace with your broker's host?`;
+  }
+  if (codes.includes('ETIMEDOUT') || codes.includes('EHOSTUNREACH')) {
+    return `no answer from ${address}: a wrong address, or a firewall in between?`;
+  }
+  const hungUp =
+    codes.some((code) => typeof code === 'string' && HUNG_UP.has(code)) ||
+    messages.some((message) => CLOSED.test(message));
+  if (tls && (messages.some((message) => NOT_TLS.test(message)) || hungUp)) {
+    return `TLS is on, and ${address} does not speak TLS: is it a plaintext port? (turn tls off, or use the broker's TLS port)`;
+  }
+  if (hungUp) {
+    return `${address} closed the connection: is it really a ${type} broker's port? (another broker's port, or a port that expects TLS, does this)`;
+  }
+  return undefined;
 }
 
 /**
@@ -145,7 +194,12 @@ export function classifyError(report: ErrorReport): SinetError {
   const detail =
     report.detail ??
     (socket?.phrase ? `${socket.phrase}: ${deepestMessage(error)}` : deepestMessage(error));
-  return new kind(`${report.what}: ${detail}`, {
+  const target = report.connecting;
+  const cause = target && likelyCause(error, target);
+  const message = target
+    ? `${report.what}: cannot connect to the ${target.type} broker at ${target.address}${target.tls ? ' (TLS)' : ''}: ${detail}${cause ? `. ${cause}` : ''}`
+    : `${report.what}: ${detail}`;
+  return new kind(message, {
     cause: error,
     code: report.code ?? socket?.code ?? deepestCode(error),
     // A certificate stays untrusted whatever a client's retry flag says.

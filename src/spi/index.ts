@@ -11,7 +11,13 @@ export {
   sleep,
 } from './backoff.js';
 export { type BrokerAddress, parseBroker } from './brokers.js';
-export { classifyError, type ErrorReport, errorChain, type SinetErrorClass } from './errors.js';
+export {
+  type ConnectTarget,
+  classifyError,
+  type ErrorReport,
+  errorChain,
+  type SinetErrorClass,
+} from './errors.js';
 export { MessageQueue, type MessageQueueOptions } from './message-queue.js';
 export {
   type ParamDeclaration,

@@ -12,6 +12,8 @@ export type Consistency = 'AT_MOST_ONCE' | 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
 /** Where the library writes what it has to say; the default writes warnings to stderr. */
 export interface Logger {
   warn(message: string): void;
+  /** Events a user watching wants to see that are no problem: a connection regained. */
+  info?(message: string): void;
   debug?(message: string): void;
 }
 

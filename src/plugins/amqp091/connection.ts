@@ -13,7 +13,7 @@ import {
   sleep,
 } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
-import { classifyError, type SinetErrorClass } from '../../spi/errors.js';
+import { type ConnectTarget, classifyError, type SinetErrorClass } from '../../spi/errors.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp091Params } from './parameters.js';
@@ -82,11 +82,13 @@ export function toSinetError(
   error: unknown,
   what: string,
   fallback: SinetErrorClass = ConnectionError,
+  connecting?: ConnectTarget,
 ): SinetError {
   const code = replyCode(error);
   return classifyError({
     what,
     error,
+    connecting,
     code,
     kind: code !== undefined && REFUSED_CODES.has(code) ? AuthorizationError : undefined,
     retriable: code === undefined ? undefined : PASSING_CODES.has(code),
@@ -176,7 +178,11 @@ export class Amqp091Connection {
       } catch (error) {
         if (model === this.#model) this.#model = undefined;
         await model?.close().catch(() => {});
-        lastError = toSinetError(error, `${this.context.service}: cannot open ${endpoint.label}`);
+        lastError = toSinetError(error, this.context.service, ConnectionError, {
+          type: 'amqp-0.9.1',
+          address: endpoint.label,
+          tls: endpoint.label.startsWith('amqps:'),
+        });
         // Refused credentials will be refused by the next broker too.
         if (lastError instanceof AuthorizationError) break;
       }
@@ -236,6 +242,7 @@ export class Amqp091Connection {
       if (this.#closing.signal.aborted) return;
       try {
         await this.#connect(this.#closing.signal);
+        this.context.logger.info?.(`${this.context.service}: reconnected`);
         return;
       } catch (failure) {
         if (failure instanceof AuthorizationError) return this.#fail(failure);

@@ -15,7 +15,7 @@ import {
 } from '../../errors.js';
 import { DEFAULT_RECONNECT_BACKOFF, reconnectBackoff } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
-import { classifyError, type SinetErrorClass } from '../../spi/errors.js';
+import { type ConnectTarget, classifyError, type SinetErrorClass } from '../../spi/errors.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp10Params } from './parameters.js';
@@ -176,7 +176,13 @@ export async function openConnection(
       const onDown = (ctx: EventContext) => {
         const error = toSinetError(
           ctx.error ?? connection.error,
-          `${context.service}: cannot open ${label()}`,
+          context.service,
+          ConnectionError,
+          {
+            type: 'amqp-1.0',
+            address: label(),
+            tls: current.tls,
+          },
         );
         // Every broker tried once, or credentials refused: the caller hears it now.
         if (++failures >= endpoints.length || error instanceof AuthorizationError) fail(error);
@@ -199,7 +205,7 @@ export async function openConnection(
   );
   let up = true;
   connection.on('connection_open', () => {
-    if (!up) context.logger.debug?.(`${context.service}: reconnected to ${label()}`);
+    if (!up) context.logger.info?.(`${context.service}: reconnected to ${label()}`);
     up = true;
   });
   connection.on('disconnected', (ctx: EventContext) => {
@@ -234,6 +240,7 @@ export function toSinetError(
   error: unknown,
   what: string,
   fallback: SinetErrorClass = ConnectionError,
+  connecting?: ConnectTarget,
 ): SinetError {
   const { condition, description } = (error ?? {}) as {
     condition?: unknown;
@@ -244,6 +251,7 @@ export function toSinetError(
   return classifyError({
     what,
     error,
+    connecting,
     code,
     kind: /unauthorized|authentication|sasl|forbidden|security/i.test(said)
       ? AuthorizationError

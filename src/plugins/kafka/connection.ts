@@ -2,6 +2,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import { InvalidArgumentError } from '../../errors.js';
 import { parseBroker } from '../../spi/brokers.js';
+import type { ConnectTarget } from '../../spi/errors.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { KafkaParams } from './parameters.js';
@@ -45,6 +46,11 @@ export function connectionOptions(context: PluginContext, params: KafkaParams): 
   if (protocol === 'SSL' || protocol === 'SASL_SSL') options.tls = tlsOptions(context, params);
   if (protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL') options.sasl = saslOptions(params);
   return options;
+}
+
+/** The brokers a client bootstraps from, for a connection error to name. */
+export function connectTarget(context: PluginContext, options: ConnectionOptions): ConnectTarget {
+  return { type: 'kafka', address: context.brokers.join(','), tls: options.tls !== undefined };
 }
 
 function saslOptions(params: KafkaParams): SASLOptions {

@@ -4,7 +4,12 @@ import {
   InvalidArgumentError,
   SinetError,
 } from '../../errors.js';
-import { classifyError, errorChain, type SinetErrorClass } from '../../spi/errors.js';
+import {
+  type ConnectTarget,
+  classifyError,
+  errorChain,
+  type SinetErrorClass,
+} from '../../spi/errors.js';
 
 /** What the client's codes and the broker's error names (`apiId`) tell of the failure. */
 function kafkaKind(error: unknown): SinetErrorClass | undefined {
@@ -42,10 +47,12 @@ export function translate(
   error: unknown,
   what: string,
   fallback: SinetErrorClass = SinetError,
+  connecting?: ConnectTarget,
 ): SinetError {
   return classifyError({
     what,
     error,
+    connecting,
     code: brokerCode(error),
     kind: kafkaKind(error),
     retriable: retriable(error),

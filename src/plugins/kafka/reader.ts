@@ -13,7 +13,7 @@ import { MessageQueue } from '../../spi/message-queue.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { Commits } from './commits.js';
-import { connectionOptions } from './connection.js';
+import { connectionOptions, connectTarget } from './connection.js';
 import { retriable, translate } from './errors.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
@@ -83,6 +83,7 @@ export class KafkaReader implements PluginReader {
         error,
         `kafka reader for topics "${this.#context.topics.join(',')}"`,
         ConnectionError,
+        connectTarget(this.#context, connectionOptions(this.#context, this.#params)),
       );
     }
     const p = this.#params;

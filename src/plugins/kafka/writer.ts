@@ -7,7 +7,7 @@ import { ConnectionError, InvalidArgumentError, NotOpenError, PublishError } fro
 import { sleep } from '../../spi/backoff.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
-import { connectionOptions } from './connection.js';
+import { connectionOptions, connectTarget } from './connection.js';
 import { retriable, translate } from './errors.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
@@ -131,7 +131,12 @@ export class KafkaWriter implements PluginWriter {
       this.#knownLeaders = this.#leaders(metadata);
     } catch (error) {
       await producer.close().catch(() => undefined);
-      throw translate(error, `kafka writer for topic "${this.#context.topic}"`, ConnectionError);
+      throw translate(
+        error,
+        `kafka writer for topic "${this.#context.topic}"`,
+        ConnectionError,
+        connectTarget(this.#context, connection),
+      );
     }
     this.#producer = producer;
   }

@@ -35,7 +35,7 @@ function failure(
   const where = describeServer(server);
   if (!error) {
     return new ConnectionError(
-      `mqtt: ${where} closed the connection without accepting it (or gave no CONNACK within ${timeoutMs} ms)`,
+      `mqtt: ${where} closed the connection without accepting it (or gave no CONNACK within ${timeoutMs} ms): is it an MQTT listener?`,
       { retriable: true },
     );
   }
@@ -64,7 +64,8 @@ function failure(
       retriable: false,
     });
   }
-  return classifyError({ what: `mqtt: cannot connect to ${where}`, error });
+  const tls = server.protocol === 'mqtts' || server.protocol === 'wss';
+  return classifyError({ what: 'mqtt', error, connecting: { type: 'mqtt', address: where, tls } });
 }
 
 function attempt(
@@ -106,8 +107,11 @@ function attempt(
  */
 function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Logger): void {
   let failed = 0;
+  let lost = false;
   client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   client.on('connect', () => {
+    if (lost) logger.info?.(`mqtt: reconnected to ${settings.label}`);
+    lost = false;
     failed = 0;
     client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   });
@@ -115,9 +119,10 @@ function keepReconnecting(client: MqttClient, settings: MqttSettings, logger: Lo
     failed++;
     client.options.reconnectPeriod = backoffDelay(settings.reconnect, failed);
   });
-  client.on('offline', () =>
-    logger.warn(`mqtt: lost the connection to ${settings.label}; reconnecting`),
-  );
+  client.on('offline', () => {
+    lost = true;
+    logger.warn(`mqtt: lost the connection to ${settings.label}; reconnecting`);
+  });
   client.on('error', (error) => logger.debug?.(`mqtt: ${settings.label}: ${error.message}`));
 }
 

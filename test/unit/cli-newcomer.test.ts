@@ -1,0 +1,60 @@
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The built CLI, as `npx sinetstream` runs it (npm run build first).
+const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+
+function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], (error, _stdout, stderr) => {
+      resolve({ code: error ? (error.code as number) : 0, stderr });
+    });
+  });
+}
+
+describe('sinetstream CLI', () => {
+  it('refuses a bad number when it reads the command line, echoing it', async () => {
+    const count = await runCli(['read', '--no-config', '--type', 'memory', '--count', 'abc']);
+    expect(count.code).toBe(1);
+    expect(count.stderr).toContain(`'-C, --count <n>' argument 'abc' is invalid`);
+    const timeout = await runCli(['read', '--no-config', '--type', 'memory', '--timeout', 'soon']);
+    expect(timeout.code).toBe(1);
+    expect(timeout.stderr).toContain('expected a number of milliseconds, got "soon"');
+  });
+
+  it('broker on a taken port says so and suggests --port', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stderr } = await runCli(['broker', '--port', String(port), '--ws-port', '0']);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+      expect(stderr).toContain('--port <n>');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('write ends at the first ctrl-c, saying what it sent', async () => {
+    const writer = spawn(
+      process.execPath,
+      [cli, 'write', '--no-config', '--type', 'memory', '--topic', 't', '--text'],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    writer.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Input that stays open, as at a terminal.
+    writer.stdin.write('one\ntwo\n');
+    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('sinetstream: writing to t');
+    writer.kill('SIGINT');
+    const [code] = await once(writer, 'exit');
+    expect(code).toBe(0);
+    expect(stderr).toContain('wrote 2 message(s) to t');
+  }, 30_000);
+});
