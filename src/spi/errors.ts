@@ -171,7 +171,7 @@ function likelyCause(error: unknown, target: ConnectTarget): string | undefined 
     return `TLS is on, and ${address} does not speak TLS: is it a plaintext port? (turn tls off, or use the broker's TLS port)`;
   }
   if (hungUp) {
-    return `${address} closed the connection: is it really a ${type} broker's port? (another broker's port, or a port that expects TLS, does this)`;
+    return `${address} closed the connection: is ${type} really what listens there? (another broker's port, or a port that expects TLS, does this)`;
   }
   return undefined;
 }
