@@ -24,8 +24,10 @@ export class SinetError extends Error {
   }
 }
 
+/** A broker's or socket's reason code: MQTT reason code, Kafka error name, AMQP reply code or condition, `ECONNREFUSED`... */
 export type SinetErrorCode = string | number;
 
+/** What a SinetError may carry besides its message. */
 export interface SinetErrorOptions {
   cause?: unknown;
   code?: SinetErrorCode;

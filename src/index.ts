@@ -31,6 +31,9 @@ export { createRegistry } from './plugins/builtins.js';
 export type { PluginRegistry } from './spi/registry.js';
 export type { Consistency, Logger } from './spi/types.js';
 
+/** `consistency`: a message may be lost, never duplicated. */
 export const AT_MOST_ONCE = 'AT_MOST_ONCE';
+/** `consistency`: a message is never lost, and may come twice. */
 export const AT_LEAST_ONCE = 'AT_LEAST_ONCE';
+/** `consistency`: as AT_LEAST_ONCE, with duplicates removed where the broker can (MQTT QoS 2, Kafka idempotence). */
 export const EXACTLY_ONCE = 'EXACTLY_ONCE';

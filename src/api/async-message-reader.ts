@@ -62,7 +62,9 @@ export class AsyncMessageReader<
   S extends ServiceTypeName = string,
   V extends ValueTypeName = string,
 > extends ReaderBase<ValueOf<T, V>, PullingAsyncReader> {
+  /** Called with each message; the next one waits until it returns (or its promise settles). */
   onMessage: ((message: Message<ValueOf<T, V>>) => void | Promise<void>) | undefined;
+  /** Called when reading fails (a broken connection, a message that is not a SINETStream message). */
   onFailure: ((error: Error) => void) | undefined;
 
   constructor(options: ReaderOptions<T, S, V> = {}) {

@@ -6,13 +6,16 @@ import { buildEnvelope } from './pipeline.js';
 import { toTimestampUs } from './timestamp.js';
 
 export interface EncoderOptions<T> extends CommonOptions {
+  /** Turns a value into bytes; beats `valueType`. */
   valueSerializer?: (value: T) => Uint8Array;
 }
 
 export interface DecoderOptions<T> extends CommonOptions {
+  /** Turns bytes into a value; beats `valueType`. */
   valueDeserializer?: (bytes: Uint8Array) => T;
 }
 
+/** What `MessageDecoder.decode` gives: the value and the writer's timestamp. */
 export interface DecodedMessage<T> {
   readonly value: T;
   /** Microseconds since the epoch; 0 when the message carries none. */

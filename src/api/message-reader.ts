@@ -193,12 +193,14 @@ export class MessageReader<
     }
   }
 
+  /** Reads again from the oldest message the broker keeps (Kafka, memory, S3); UnsupportedOperationError elsewhere. */
   async seekToBeginning(): Promise<void> {
     const reader = this.handle();
     if (!reader.seekToBeginning) throw this.#cannotSeek();
     await reader.seekToBeginning();
   }
 
+  /** Skips what the broker holds: only messages published from now on come. */
   async seekToEnd(): Promise<void> {
     const reader = this.handle();
     if (!reader.seekToEnd) throw this.#cannotSeek();

@@ -7,6 +7,7 @@ import type { ServiceTypeName, ValueOf, ValueTypeName, WriterOptions } from './o
 import { ServiceClient } from './service-client.js';
 import { toTimestampUs } from './timestamp.js';
 
+/** Options of one `publish`. */
 export interface PublishOptions {
   /** Seconds since the epoch (as upstream) or a Date; default: now, to the microsecond. */
   timestamp?: number | Date;
@@ -97,6 +98,7 @@ export class MessageWriter<
     return plugin.createWriter(this.writerContext(context));
   }
 
+  /** Sends one value; resolves once the broker has it at the writer's consistency. */
   publish(value: ValueOf<T, V>, options: PublishOptions = {}): Promise<void> {
     return this.send(value, options);
   }

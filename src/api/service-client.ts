@@ -155,6 +155,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     }
   }
 
+  /** `await using` closes it. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -165,10 +166,12 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     return { service, type, brokers, topics };
   }
 
+  /** As `toJSON`, in words. */
   toString(): string {
     return this.describe();
   }
 
+  /** What `util.inspect` and `console.log` show: as `toJSON`. */
   [inspect.custom](_depth: number, options: object): string {
     return `${this.constructor.name} ${inspect(this.toJSON(), options)}`;
   }

@@ -23,14 +23,17 @@ export class Secret {
     return new TextDecoder().decode(this.#bytes);
   }
 
+  /** `[secret]`, never the secret. */
   toString(): string {
     return REDACTED;
   }
 
+  /** `[secret]`, never the secret. */
   toJSON(): string {
     return REDACTED;
   }
 
+  /** `[secret]`, never the secret. */
   [inspect.custom](): string {
     return REDACTED;
   }

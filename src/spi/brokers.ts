@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 
+/** One broker of `brokers`, split. */
 export interface BrokerAddress {
   host: string;
   port: number;

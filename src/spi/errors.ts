@@ -7,6 +7,7 @@ import {
   type SinetErrorOptions,
 } from '../errors.js';
 
+/** A SinetError subclass, as `classifyError` takes the kind to make. */
 export type SinetErrorClass = new (message: string, options?: SinetErrorOptions) => SinetError;
 
 /** What a plugin knows of a failure, for `classifyError`. */

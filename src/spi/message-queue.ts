@@ -5,9 +5,11 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
+/** Back-pressure: above `highWaterMark` queued messages `onHigh` is called, and `onLow` when the queue has drained. */
 export interface MessageQueueOptions {
   /** Above this many buffered messages `onHigh` is called so the plugin can pause its source. */
   highWaterMark?: number;
+  /** The queue reached `highWaterMark`: stop taking from the broker. */
   onHigh?(): void;
   /** Called when the buffer has drained to half the high-water mark after `onHigh`. */
   onLow?(): void;
@@ -37,6 +39,7 @@ export class MessageQueue {
     return this.#closed;
   }
 
+  /** Queues a message from the client, or hands it to a pending `receive`. */
   push(message: ReceivedMessage): void {
     if (this.#closed) return;
     const waiter = this.#waiters.shift();
@@ -74,6 +77,7 @@ export class MessageQueue {
     for (const waiter of this.#waiters.splice(0)) waiter.resolve(undefined);
   }
 
+  /** The next message, waiting if none is queued; `undefined` once closed. */
   receive(options: CallOptions = {}): Promise<ReceivedMessage | undefined> {
     const message = this.#buffer.shift();
     if (message) {

@@ -38,6 +38,7 @@ export type ParamType =
   | { readonly anyOf: readonly ParamType[] }
   | { readonly literal: string | number | boolean };
 
+/** One parameter a plugin takes. */
 export interface ParamDeclaration {
   readonly type: ParamType;
   /** One sentence for the docs' table. */
@@ -60,6 +61,7 @@ export interface ParamDeclaration {
   readonly unsupported?: string;
 }
 
+/** A plugin's parameters by name (`BrokerPlugin.parameters`). */
 export type ParamDeclarations = Readonly<Record<string, ParamDeclaration>>;
 
 /** The value a plugin receives for a parameter of type `T`. */

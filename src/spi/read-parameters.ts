@@ -5,6 +5,7 @@ import type { Logger } from './types.js';
 
 export type Role = 'reader' | 'writer' | 'both';
 
+/** How `readParameters` reports and whose parameters it reads. */
 export interface ReadParametersOptions {
   readonly role: Role;
   /** Starts every message, e.g. `service "sensors": `. */

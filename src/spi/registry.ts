@@ -60,16 +60,19 @@ export class PluginRegistry {
   readonly #valueTypes = new LazyTable<ValueTypePlugin>();
   readonly #compressions = new LazyTable<CompressionPlugin>();
 
+  /** Adds a broker plugin for a service `type`, or a loader that imports it on first use. */
   registerBroker(type: string, plugin: Lazy<BrokerPlugin>): this {
     this.#brokers.set(type, plugin);
     return this;
   }
 
+  /** Adds a value type (`value_type`). */
   registerValueType(name: string, plugin: Lazy<ValueTypePlugin>): this {
     this.#valueTypes.set(name, plugin);
     return this;
   }
 
+  /** Adds a compression algorithm (`compression.algorithm`). */
   registerCompression(name: string, plugin: Lazy<CompressionPlugin>): this {
     this.#compressions.set(name, plugin);
     return this;
@@ -100,18 +103,22 @@ export class PluginRegistry {
     return copy;
   }
 
+  /** The broker types known, sorted. */
   brokerTypes(): string[] {
     return this.#brokers.names();
   }
 
+  /** The value types known, sorted. */
   valueTypeNames(): string[] {
     return this.#valueTypes.names();
   }
 
+  /** The compression algorithms known, sorted. */
   compressionNames(): string[] {
     return this.#compressions.names();
   }
 
+  /** The plugin of a broker type, loaded if need be; UnsupportedServiceTypeError if none. */
   async broker(type: string, service = '?'): Promise<BrokerPlugin> {
     const plugin = await this.#brokers.get(type);
     if (!plugin) {
@@ -122,6 +129,7 @@ export class PluginRegistry {
     return plugin;
   }
 
+  /** The plugin of a value type; InvalidArgumentError if none. */
   async valueType(name: string): Promise<ValueTypePlugin> {
     const plugin = await this.#valueTypes.get(name);
     if (!plugin) {
@@ -132,6 +140,7 @@ export class PluginRegistry {
     return plugin;
   }
 
+  /** The plugin of a compression algorithm; InvalidArgumentError if none. */
   async compression(name: string): Promise<CompressionPlugin> {
     const plugin = await this.#compressions.get(name);
     if (!plugin) {

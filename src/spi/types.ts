@@ -7,13 +7,16 @@
 import type { Secret } from '../crypto/secret.js';
 import type { ParamDeclarations } from './parameters.js';
 
+/** How sure delivery is: at most once, at least once, or exactly once (where the broker can). */
 export type Consistency = 'AT_MOST_ONCE' | 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
 
 /** Where the library writes what it has to say; the default writes warnings to stderr. */
 export interface Logger {
+  /** Something the user should know about: a parameter ignored, a connection lost. */
   warn(message: string): void;
   /** Events a user watching wants to see that are no problem: a connection regained. */
   info?(message: string): void;
+  /** Detail for troubleshooting (each failed reconnection attempt...); dropped unless given. */
   debug?(message: string): void;
 }
 
@@ -78,10 +81,12 @@ export interface ReaderContext extends PluginContext {
   readonly maxUnackedMessages: number;
 }
 
+/** Options of a plugin call that may wait: an aborted `signal` gives up waiting. */
 export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of one `PluginWriter.publish`. */
 export interface PublishOptions extends CallOptions {
   /** The message's timestamp (microseconds since the epoch), for brokers that file by time. */
   timestampUs?: number;
@@ -107,11 +112,15 @@ export interface ReceivedMessage {
  * plugin may send them without copying. `close` flushes what is in flight, and is idempotent.
  */
 export interface PluginWriter {
+  /** Connects; rejects with a SinetError (ConnectionError, AuthorizationError...) if it cannot. */
   open(options?: CallOptions): Promise<void>;
+  /** Sends one message; resolves once the broker has it at the configured consistency. */
   publish(bytes: Uint8Array, options?: PublishOptions): Promise<void>;
+  /** Flushes what is in flight and disconnects; idempotent. */
   close(): Promise<void>;
   /** The client library's own metrics, exposed as `metrics.raw`. */
   metrics?(): unknown;
+  /** Starts the client's own metrics afresh. */
   resetMetrics?(): void;
 }
 
@@ -122,15 +131,23 @@ export interface PluginWriter {
  * pending `receive`.
  */
 export interface PluginReader {
+  /** Connects and subscribes: every message published after it resolves reaches the reader. */
   open(options?: CallOptions): Promise<void>;
+  /** The next message, or `undefined` once the reader is closed. */
   receive(options?: CallOptions): Promise<ReceivedMessage | undefined>;
+  /** Disconnects without acknowledging what the user has not finished; idempotent; settles a pending `receive`. */
   close(): Promise<void>;
+  /** Goes back to the oldest message the broker keeps (brokers with a log). */
   seekToBeginning?(): Promise<void>;
+  /** Skips what the broker holds: only messages published from now on come. */
   seekToEnd?(): Promise<void>;
+  /** The client library's own metrics, exposed as `metrics.raw`, with `buffered`. */
   metrics?(): unknown;
+  /** Starts the client's own metrics afresh. */
   resetMetrics?(): void;
 }
 
+/** A broker type (`type:` of a service): how core makes its writers and readers. */
 export interface BrokerPlugin {
   /** The service `type` this plugin serves, e.g. `mqtt`. */
   readonly type: string;
@@ -147,19 +164,24 @@ export interface BrokerPlugin {
    * readers rather than promise what a crash would break.
    */
   readonly acknowledgesOnArrival?: boolean;
+  /** A writer for one topic; core opens it. */
   createWriter(context: WriterContext): PluginWriter;
+  /** A reader of the context's topics; core opens it. */
   createReader(context: ReaderContext): PluginReader;
 }
 
 /** A value type: how user values become bytes and back (`value_type` in the config). */
 export interface ValueTypePlugin<T = unknown> {
   readonly name: string;
+  /** The value as bytes (what the envelope carries). */
   serialize(value: T): Uint8Array;
+  /** The value the bytes stand for; throws on bytes that are not one. */
   deserialize(bytes: Uint8Array): T;
 }
 
 /** One configured compressor; both directions are synchronous so the per-message path stays cheap. */
 export interface Compressor {
+  /** The bytes compressed. */
   compress(bytes: Uint8Array): Uint8Array;
   /**
    * `maxSize` is the reader's `max_message_size`: a message that inflates beyond it must be
@@ -170,6 +192,7 @@ export interface Compressor {
   decompress(bytes: Uint8Array, maxSize: number): Uint8Array;
 }
 
+/** A compression algorithm (`compression.algorithm`). */
 export interface CompressionPlugin {
   /** The `compression.algorithm` name, e.g. `gzip`. */
   readonly name: string;

@@ -4,6 +4,7 @@ import { type AddressInfo, createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 
+/** Where the embedded broker listens. */
 export interface EmbeddedBrokerOptions {
   /** Interface to listen on (default 127.0.0.1: loopback only). */
   host?: string;
@@ -13,10 +14,12 @@ export interface EmbeddedBrokerOptions {
   wsPort?: number;
 }
 
+/** A running embedded broker. */
 export interface EmbeddedBroker {
   readonly host: string;
   readonly port: number;
   readonly wsPort: number | undefined;
+  /** Stops listening and disconnects every client. */
   close(): Promise<void>;
 }
 
