@@ -3,7 +3,7 @@ import { AsyncMessageReader } from 'sinetstream';
 import { serviceFromArgs } from '../text/args.js';
 
 const service = serviceFromArgs();
-const reader = new AsyncMessageReader<string>({ service, valueType: 'text' });
+const reader = new AsyncMessageReader<string>({ ...service, valueType: 'text' });
 reader.onMessage = (message) => {
   const time = new Date(message.timestamp * 1000).toISOString();
   console.log(`[${time}] topic=${message.topic} value='${message.value}'`);

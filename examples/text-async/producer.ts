@@ -4,7 +4,7 @@ import { AsyncMessageWriter } from 'sinetstream';
 import { serviceFromArgs } from '../text/args.js';
 
 const service = serviceFromArgs();
-await using writer = await new AsyncMessageWriter<string>({ service, valueType: 'text' }).open();
+await using writer = await new AsyncMessageWriter<string>({ ...service, valueType: 'text' }).open();
 const pending: Promise<void>[] = [];
 for await (const line of createInterface({ input: process.stdin })) {
   pending.push(

@@ -3,7 +3,7 @@ import { MessageReader } from 'sinetstream';
 import { serviceFromArgs } from './args.js';
 
 const service = serviceFromArgs();
-await using reader = await new MessageReader<string>({ service, valueType: 'text' }).open();
+await using reader = await new MessageReader<string>({ ...service, valueType: 'text' }).open();
 process.once('SIGINT', () => void reader.close());
 for await (const message of reader) {
   const time = new Date(message.timestamp * 1000).toISOString();

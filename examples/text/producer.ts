@@ -4,7 +4,7 @@ import { MessageWriter } from 'sinetstream';
 import { serviceFromArgs } from './args.js';
 
 const service = serviceFromArgs();
-await using writer = await new MessageWriter<string>({ service, valueType: 'text' }).open();
+await using writer = await new MessageWriter<string>({ ...service, valueType: 'text' }).open();
 for await (const line of createInterface({ input: process.stdin })) {
   await writer.publish(line);
 }

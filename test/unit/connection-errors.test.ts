@@ -54,7 +54,7 @@ describe('a connection that fails says where, to what, and the likely cause', ()
     const port = await hangingUpListener();
     const error = await openFailure({ type: 'amqp-0.9.1', brokers: `127.0.0.1:${port}` });
     expect(error.message).toContain(`amqp-0.9.1 broker at amqp://guest@127.0.0.1:${port}/`);
-    expect(error.message).toContain("is amqp-0.9.1 really what listens there?");
+    expect(error.message).toContain('is amqp-0.9.1 really what listens there?');
   });
 
   it('a port that is not an MQTT listener', async () => {

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, inTerminal, ROOT, type Running } from './processes.js';
+import { cli, inTerminal, ROOT, Running } from './processes.js';
 
 let broker: Running;
 let port: number;
@@ -126,5 +127,34 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     expect(bad.stdout).toMatch(
       /problem: .*config\.m: parameter retian .*\(did you mean retain\?\)$/m,
     );
+  });
+
+  it("runs the tutorial's Reader and Writer against a broker given with -b", async () => {
+    const examples = join(ROOT, 'examples');
+    const program = (name: string, input?: string) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          `text/${name}.ts`,
+          '-s',
+          'service-tutorial-mqtt',
+          '-b',
+          `127.0.0.1:${port}`,
+        ],
+        { cwd: examples, env: { ...process.env, NODE_OPTIONS: '' } },
+      );
+      if (input !== undefined) child.stdin.end(input);
+      return new Running(child);
+    };
+    const consumer = program('consumer');
+    await consumer.waitFor(/: service=service-tutorial-mqtt/);
+    // Subscribed once the broker has seen it; the writer sends after that.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const producer = program('producer', 'hello from the tutorial\n');
+    expect(await producer.exited).toBe(0);
+    await consumer.waitFor(/topic=topic-tutorial-mqtt value='hello from the tutorial'/);
+    await consumer.stop();
   });
 });
