@@ -39,8 +39,6 @@ export interface EmbeddedBroker {
 
 /** Topic aliases a client may set up towards the broker (MQTT 5 CONNACK Topic Alias Maximum). */
 export const EMBEDDED_TOPIC_ALIAS_MAXIMUM = 10;
-/** MQTT 5 Server Keep Alive: the longest keep-alive the broker grants, in seconds. */
-export const EMBEDDED_SERVER_KEEP_ALIVE = 60;
 
 const SHARE_PREFIX = '$share/';
 const SYS_PREFIX = '$SYS/';
@@ -77,7 +75,9 @@ export async function startEmbeddedBroker(
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
   const persistence =
-    options.persistDir === undefined ? undefined : persistenceOnLevel(new Level(options.persistDir));
+    options.persistDir === undefined
+      ? undefined
+      : persistenceOnLevel(new Level(options.persistDir));
   const aedes = await Aedes.createBroker({
     // SINETStream's generated client ids are longer than aedes' default limit of 23.
     maxClientsIdLength: 256,
