@@ -47,23 +47,25 @@ for (const protocol of ['MQTTv311', 'MQTTv5']) {
 const embedded = await startEmbeddedBroker({ port: 0, wsPort: 0 });
 afterAll(() => embedded.close());
 
-runConformanceSuite({
-  name: 'mqtt MQTTv5 over TCP on the embedded broker',
-  service: {
-    type: 'mqtt',
-    brokers: `127.0.0.1:${embedded.port}`,
-    type_spec: { protocol: 'MQTTv5' },
-  },
-  features: features('MQTTv5'),
-  ...common,
-});
-runConformanceSuite({
-  name: 'mqtt MQTTv311 over WebSocket on the embedded broker',
-  service: {
-    type: 'mqtt',
-    brokers: `127.0.0.1:${embedded.wsPort}`,
-    type_spec: { protocol: 'MQTTv311', transport: 'websockets' },
-  },
-  features: features('MQTTv311'),
-  ...common,
-});
+for (const protocol of ['MQTTv311', 'MQTTv5']) {
+  runConformanceSuite({
+    name: `mqtt ${protocol} over TCP on the embedded broker`,
+    service: {
+      type: 'mqtt',
+      brokers: `127.0.0.1:${embedded.port}`,
+      type_spec: { protocol },
+    },
+    features: features(protocol),
+    ...common,
+  });
+  runConformanceSuite({
+    name: `mqtt ${protocol} over WebSocket on the embedded broker`,
+    service: {
+      type: 'mqtt',
+      brokers: `127.0.0.1:${embedded.wsPort}`,
+      type_spec: { protocol, transport: 'websockets' },
+    },
+    features: features(protocol),
+    ...common,
+  });
+}
