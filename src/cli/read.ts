@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { MessageReader } from '../api/message-reader.js';
 import { emit, formatMessage, type OutputFormat } from './io.js';
 import { milliseconds, wholeNumber } from './numbers.js';
+import { progress } from './progress.js';
 import { addServiceFlags, type ServiceFlags, toServiceOptions } from './service-options.js';
 
 interface ReadFlags extends ServiceFlags {
@@ -38,14 +39,18 @@ export function readCommand(program: Command): void {
         `sinetstream: reading ${reader.topics.join(', ')} from service ${reader.service}\n`,
       );
       let received = 0;
+      // Messages printed on the terminal show the progress themselves.
+      const shown = progress('received', !process.stdout.isTTY);
       try {
         if (limit > 0) {
           for await (const message of reader) {
             await emit(formatMessage(message, flags.output));
+            shown.tick();
             if (++received >= limit) break;
           }
         }
       } finally {
+        shown.stop();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { MessageWriter } from '../api/message-writer.js';
 import { lines, wholeInput } from './io.js';
 import { wholeNumber } from './numbers.js';
+import { progress } from './progress.js';
 import { addServiceFlags, type ServiceFlags, toServiceOptions } from './service-options.js';
 
 interface WriteFlags extends ServiceFlags {
@@ -41,6 +42,7 @@ export function writeCommand(program: Command): void {
           `${typing ? `: ${hint}, ctrl-d to finish` : ''}\n`,
       );
       let sent = 0;
+      const shown = progress('sent', !typing);
       try {
         for await (const message of messages(flags, interrupted.signal)) {
           if (sent >= limit || !writer.isOpen) break;
@@ -52,8 +54,10 @@ export function writeCommand(program: Command): void {
                 : message;
           await writer.publish(value);
           sent++;
+          shown.tick();
         }
       } finally {
+        shown.stop();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }

@@ -157,4 +157,29 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     await consumer.waitFor(/topic=topic-tutorial-mqtt value='hello from the tutorial'/);
     await consumer.stop();
   });
+
+  it('shows a progress line at a terminal during a long write, and none through a pipe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sinetstream-progress-'));
+    const file = join(dir, 'lines.txt');
+    writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n'));
+    const args = [...service(), '--topic', 'cli-progress', '--consistency', 'AT_LEAST_ONCE'];
+    const command = [
+      'stty cols 120 rows 40;',
+      'node',
+      '--import',
+      import.meta.resolve('tsx'),
+      join(ROOT, 'src/cli/main.ts'),
+      'write',
+      ...args,
+      '-f',
+      file,
+    ].join(' ');
+    const atTerminal = inTerminal(command, dir);
+    expect(await atTerminal.exited).toBe(0);
+    expect(atTerminal.stdout).toMatch(/sent [\d,]+ message\(s\), [\d,]+\/s/);
+    expect(atTerminal.stdout).toContain('wrote 5000 message(s) to cli-progress');
+    const piped = cli(['write', ...args, '-f', file]);
+    expect(await piped.exited).toBe(0);
+    expect(piped.stderr).not.toMatch(/message\(s\), [\d,]+\/s/);
+  });
 });
