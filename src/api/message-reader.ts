@@ -7,6 +7,8 @@ import type {
   ReaderContext,
   ReceivedMessage,
 } from '../spi/types.js';
+import type { HeldMessage } from '../observability/telemetry.js';
+import { NO_HEADERS } from './headers.js';
 import { loadService } from './load-service.js';
 import { Message } from './message.js';
 import type { ReaderOptions } from './options.js';
@@ -95,9 +97,16 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
         decoded.compressedLength,
         decoded.uncompressedLength,
       );
-      return new Message(value, received.topic, decoded.timestampUs, received.raw);
+      return new Message(
+        value,
+        received.topic,
+        decoded.timestampUs,
+        received.raw,
+        received.headers ?? NO_HEADERS,
+      );
     } catch (error) {
       this.recorder.recordError();
+      this.telemetry?.readFailed(error);
       throw error;
     }
   }
@@ -129,21 +138,26 @@ export class MessageReader<T = Uint8Array, S extends string = string>
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<Message<T>, void, undefined> {
     const reader = this.handle();
+    const { telemetry } = this;
     let taken: ReceivedMessage | undefined;
+    let held: HeldMessage | undefined;
     try {
       for (;;) {
         if (taken) {
           const handled = taken;
           taken = undefined;
+          held?.end();
           await this.#settle(handled);
         }
         taken = await this.#receive(reader);
         if (!taken) return;
         const message = await this.decodeUnlessClosed(taken);
         if (!message) return;
+        held = telemetry?.consume(taken);
         yield message;
       }
     } finally {
+      held?.end();
       // The user broke out after handling the last message, or it failed to decode: either
       // way it must not come back (AT_LEAST_ONCE would otherwise redeliver it forever).
       if (taken) await this.#settle(taken);
