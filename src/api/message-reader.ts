@@ -1,4 +1,5 @@
 import { SinetError, UnsupportedOperationError } from '../errors.js';
+import type { HeldMessage } from '../observability/telemetry.js';
 import type { PluginRegistry } from '../spi/registry.js';
 import type {
   BrokerPlugin,
@@ -7,7 +8,6 @@ import type {
   ReaderContext,
   ReceivedMessage,
 } from '../spi/types.js';
-import type { HeldMessage } from '../observability/telemetry.js';
 import { NO_HEADERS } from './headers.js';
 import { loadService } from './load-service.js';
 import { Message } from './message.js';

@@ -73,7 +73,15 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
     }
     const { telemetry } = this;
     try {
-      if (telemetry) await this.#publishObserved(telemetry, writer, encoded, headers, timestampUs, options.signal);
+      if (telemetry)
+        await this.#publishObserved(
+          telemetry,
+          writer,
+          encoded,
+          headers,
+          timestampUs,
+          options.signal,
+        );
       else await writer.publish(encoded.bytes, { signal: options.signal, timestampUs, headers });
     } catch (error) {
       this.recorder.recordError();
@@ -102,8 +110,12 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const inject = carriesHeaders(this.headerSupport);
-    return telemetry.publish(encoded.bytes.length, headers, inject, (carried: MessageHeaders | undefined) =>
-      writer.publish(encoded.bytes, { signal, timestampUs, headers: carried }),
+    return telemetry.publish(
+      encoded.bytes.length,
+      headers,
+      inject,
+      (carried: MessageHeaders | undefined) =>
+        writer.publish(encoded.bytes, { signal, timestampUs, headers: carried }),
     );
   }
 }

@@ -22,7 +22,9 @@ const PARTITION = 'messaging.destination.partition.id';
 const ERROR_TYPE = 'error.type';
 
 /** The conventions' bucket advice for messaging durations, in seconds. */
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
 
 /** The conventions' `messaging.system` for the types they name; the type itself otherwise. */
 const SYSTEMS: Readonly<Record<string, string>> = { kafka: 'kafka', 'amqp-0.9.1': 'rabbitmq' };

@@ -11,9 +11,7 @@ import { type BoundSink, type ClientIdentity, type MessageSink, processSinks } f
 let openTelemetryMetrics: Promise<MessageSink | undefined> | undefined;
 
 function openTelemetrySink(): Promise<MessageSink | undefined> {
-  openTelemetryMetrics ??= loadOpenTelemetry().then(
-    (api) => api && new OpenTelemetryMetrics(api),
-  );
+  openTelemetryMetrics ??= loadOpenTelemetry().then((api) => api && new OpenTelemetryMetrics(api));
   return openTelemetryMetrics;
 }
 

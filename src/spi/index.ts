@@ -12,6 +12,7 @@ export {
 } from './backoff.js';
 export { type BrokerAddress, parseBroker } from './brokers.js';
 export { classifyError, type ErrorReport, errorChain, type SinetErrorClass } from './errors.js';
+export { headersFromTable } from './headers.js';
 export { MessageQueue, type MessageQueueOptions } from './message-queue.js';
 export {
   type ParamDeclaration,

@@ -368,9 +368,9 @@ function headerCases(
         sink.publish('x', { headers: { bytes: Uint8Array.of(1) } }),
       ).rejects.toBeInstanceOf(UnsupportedOperationError);
       if (support === 'ascii') {
-        await expect(
-          sink.publish('x', { headers: { name: 'héllo' } }),
-        ).rejects.toBeInstanceOf(UnsupportedOperationError);
+        await expect(sink.publish('x', { headers: { name: 'héllo' } })).rejects.toBeInstanceOf(
+          UnsupportedOperationError,
+        );
       }
     });
   }

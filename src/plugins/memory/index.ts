@@ -4,8 +4,8 @@ import { type ParamDeclarations, paramsOf } from '../../spi/parameters.js';
 import type {
   BrokerPlugin,
   CallOptions,
-  PluginReader,
   MessageHeaders,
+  PluginReader,
   PluginWriter,
   PublishOptions,
   ReaderContext,
