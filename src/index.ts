@@ -24,3 +24,9 @@ export type { Consistency, Logger } from './spi/types.js';
 export const AT_MOST_ONCE = 'AT_MOST_ONCE';
 export const AT_LEAST_ONCE = 'AT_LEAST_ONCE';
 export const EXACTLY_ONCE = 'EXACTLY_ONCE';
+export { type HeadersInit, type HeaderValue, headerText } from './api/headers.js';
+export {
+  collectPrometheusMetrics,
+  type PrometheusRegistry,
+} from './observability/prometheus.js';
+export type { MessageHeaders } from './spi/types.js';

@@ -85,14 +85,7 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
       else await writer.publish(encoded.bytes, { signal: options.signal, timestampUs, headers });
     } catch (error) {
       this.recorder.recordError();
-      throw error instanceof SinetError
-        ? error
-        : new PublishError(
-            `${this.describe()}: publish to "${this.topic}" failed: ${String(error)}`,
-            {
-              cause: error,
-            },
-          );
+      throw this.#publishError(error);
     }
     this.recorder.recordMessage(
       encoded.bytes.length,
@@ -110,13 +103,29 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const inject = carriesHeaders(this.headerSupport);
+    // Failures as the user gets them, so that spans and counters name the same error type.
     return telemetry.publish(
       encoded.bytes.length,
       headers,
       inject,
       (carried: MessageHeaders | undefined) =>
-        writer.publish(encoded.bytes, { signal, timestampUs, headers: carried }),
+        writer
+          .publish(encoded.bytes, { signal, timestampUs, headers: carried })
+          .catch((error: unknown) => {
+            throw this.#publishError(error);
+          }),
     );
+  }
+
+  #publishError(error: unknown): SinetError {
+    return error instanceof SinetError
+      ? error
+      : new PublishError(
+          `${this.describe()}: publish to "${this.topic}" failed: ${String(error)}`,
+          {
+            cause: error,
+          },
+        );
   }
 }
 

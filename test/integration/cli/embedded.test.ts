@@ -51,10 +51,16 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     const v5 = [...service(), '--type-spec', 'protocol=MQTTv5', '--topic', 'cli-headers', '--text'];
     const reader = cli(['read', ...v5, '--count', '1', '-o', 'json']);
     await reader.waitFor(/reading cli-headers/);
-    const writer = cli(
-      ['write', ...v5, '--header', 'origin=sensor-1', '--header', 'note=a=b ✓', '-m', 'hi'],
-      {},
-    );
+    const writer = cli([
+      'write',
+      ...v5,
+      '--header',
+      'origin=sensor-1',
+      '--header',
+      'note=a=b ✓',
+      '-m',
+      'hi',
+    ]);
     expect(await writer.exited).toBe(0);
     expect(await reader.exited).toBe(0);
     expect(JSON.parse(reader.stdout)).toMatchObject({
