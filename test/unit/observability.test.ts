@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { HistogramMetricData, SumMetricData } from '@opentelemetry/sdk-metrics';
@@ -11,6 +12,10 @@ import {
 } from '../../src/index.js';
 import { importOptional } from '../../src/observability/opentelemetry.js';
 import { installOpenTelemetry, summarize } from '../support/tracing.js';
+
+const BLOCK_OPENTELEMETRY = new URL('../support/block-opentelemetry.ts', import.meta.url).pathname;
+const WITHOUT_OPENTELEMETRY = new URL('../support/without-opentelemetry.ts', import.meta.url)
+  .pathname;
 
 // Installed before any reader or writer opens, as an application does at start-up.
 const otel = installOpenTelemetry();
@@ -126,10 +131,23 @@ describe('metrics for collectors', () => {
 
 describe('without @opentelemetry/api', () => {
   it('a module that is not installed loads as undefined; other failures still throw', async () => {
-    await expect(
-      importOptional(() => import('sinetstream-no-such-module')),
-    ).resolves.toBeUndefined();
+    const missing: string = 'sinetstream-no-such-module';
+    await expect(importOptional(() => import(missing))).resolves.toBeUndefined();
     const broken = Object.assign(new Error('syntax'), { code: 'ERR_INVALID_ARG' });
     await expect(importOptional(() => Promise.reject(broken))).rejects.toBe(broken);
+  });
+
+  it('readers and writers work, with headers, in a program that cannot resolve it', async () => {
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--import', BLOCK_OPENTELEMETRY, WITHOUT_OPENTELEMETRY],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(child.stderr).not.toContain('Error');
+    expect(JSON.parse(child.stdout)).toEqual({
+      blocked: true,
+      value: 'hello',
+      headers: [['origin', 'sensor-1']],
+    });
   });
 });
