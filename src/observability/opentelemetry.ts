@@ -87,11 +87,17 @@ export class ClientTracing {
   readonly #tracer: OpenTelemetryApi.Tracer;
   readonly #attributes: Attributes;
   readonly #destination: string;
+  readonly #sendName: string;
+  readonly #sendOptions: OpenTelemetryApi.SpanOptions;
+  readonly #processOptions: OpenTelemetryApi.SpanOptions;
 
   constructor(api: OpenTelemetry, identity: ClientIdentity, role: 'reader' | 'writer') {
     this.#api = api;
     this.#tracer = api.trace.getTracer('sinetstream');
     this.#destination = identity.topic;
+    this.#sendName = `send ${identity.topic}`;
+    this.#sendOptions = { kind: api.SpanKind.PRODUCER };
+    this.#processOptions = { kind: api.SpanKind.CONSUMER };
     this.#attributes = {
       [SYSTEM]: messagingSystem(identity.type),
       [CLIENT_ID]: identity.clientId,
@@ -112,14 +118,13 @@ export class ClientTracing {
     publish: (headers: MessageHeaders | undefined) => Promise<void>,
   ): Promise<void> {
     const api = this.#api;
-    const span = this.#tracer.startSpan(`send ${this.#destination}`, {
-      kind: api.SpanKind.PRODUCER,
-      attributes: {
-        ...this.#attributes,
-        [DESTINATION]: this.#destination,
-        [BODY_SIZE]: bodySize,
-      },
-    });
+    const span = this.#tracer.startSpan(this.#sendName, this.#sendOptions);
+    // Attributes only for a span that keeps them: without an SDK, spans cost next to nothing.
+    if (span.isRecording()) {
+      span.setAttributes(this.#attributes);
+      span.setAttribute(DESTINATION, this.#destination);
+      span.setAttribute(BODY_SIZE, bodySize);
+    }
     let carried = headers;
     if (inject && api.trace.isSpanContextValid(span.spanContext())) {
       const carrier: Record<string, string> = {};
@@ -149,22 +154,15 @@ export class ClientTracing {
       headers && headers.size > 0
         ? api.propagation.extract(api.context.active(), headers, headersGetter)
         : api.context.active();
-    const span = this.#tracer.startSpan(
-      `process ${topic}`,
-      {
-        kind: api.SpanKind.CONSUMER,
-        attributes: {
-          ...this.#attributes,
-          [DESTINATION]: topic,
-          [BODY_SIZE]: bodySize,
-          ...(partition !== undefined ? { [PARTITION]: String(partition) } : {}),
-        },
-      },
-      parent,
-    );
-    const active = api.trace.setSpan(parent, span);
+    const span = this.#tracer.startSpan(`process ${topic}`, this.#processOptions, parent);
+    if (span.isRecording()) {
+      span.setAttributes(this.#attributes);
+      span.setAttribute(DESTINATION, topic);
+      span.setAttribute(BODY_SIZE, bodySize);
+      if (partition !== undefined) span.setAttribute(PARTITION, String(partition));
+    }
     return {
-      run: (handle) => api.context.with(active, handle),
+      run: (handle) => api.context.with(api.trace.setSpan(parent, span), handle),
       end: (error?: unknown) => {
         if (error !== undefined) fail(api, span, error);
         span.end();

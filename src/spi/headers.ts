@@ -9,11 +9,22 @@ export function headersFromTable(
   table: Readonly<Record<string, unknown>> | undefined,
 ): MessageHeaders | undefined {
   if (!table) return undefined;
-  const headers = new Map<string, string | Uint8Array>();
-  for (const [name, value] of Object.entries(table)) {
-    if (typeof value === 'string' || value instanceof Uint8Array) headers.set(name, value);
-    else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+  // Made on the first header only: most messages come with an empty table, or none.
+  let headers: Map<string, string | Uint8Array> | undefined;
+  for (const name in table) {
+    if (!Object.hasOwn(table, name)) continue;
+    const value = table[name];
+    if (typeof value === 'string' || value instanceof Uint8Array) {
+      headers ??= new Map();
+      headers.set(name, value);
+    } else if (
+      typeof value === 'number' ||
+      typeof value === 'boolean' ||
+      typeof value === 'bigint'
+    ) {
+      headers ??= new Map();
       headers.set(name, String(value));
+    }
   }
-  return headers.size > 0 ? headers : undefined;
+  return headers;
 }
