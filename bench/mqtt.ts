@@ -8,6 +8,7 @@
 import mqtt from 'mqtt';
 import { MessageWriter } from '../src/index.js';
 import { plugin } from '../src/plugins/mqtt/index.js';
+import { createWriterContext } from '../src/testing/plugin-context.js';
 
 const BROKER = '127.0.0.1:1883';
 const WINDOW = 64; // publishes kept in flight, for both clients
@@ -55,17 +56,14 @@ async function ours(qos: 0 | 1): Promise<{ publish: Publish; close(): Promise<vo
 }
 
 async function pluginOnly(qos: 0 | 1): Promise<{ publish: Publish; close(): Promise<void> }> {
-  const writer = plugin.createWriter({
+  // The context core would build: parameters checked, with their defaults.
+  const context = await createWriterContext(plugin, `bench/plugin/${process.pid}`, {
     service: 'bench',
-    type: 'mqtt',
     brokers: [BROKER],
     consistency: qos === 0 ? 'AT_MOST_ONCE' : 'AT_LEAST_ONCE',
     clientId: `bench-plugin-${process.pid}`,
-    tls: undefined,
-    params: {},
-    logger: { warn: console.warn },
-    topic: `bench/plugin/${process.pid}`,
   });
+  const writer = plugin.createWriter(context);
   await writer.open();
   return { publish: (payload) => writer.publish(payload), close: () => writer.close() };
 }

@@ -37,3 +37,9 @@ export const AT_MOST_ONCE = 'AT_MOST_ONCE';
 export const AT_LEAST_ONCE = 'AT_LEAST_ONCE';
 /** `consistency`: as AT_LEAST_ONCE, with duplicates removed where the broker can (MQTT QoS 2, Kafka idempotence). */
 export const EXACTLY_ONCE = 'EXACTLY_ONCE';
+export { type HeadersInit, type HeaderValue, headerText } from './api/headers.js';
+export {
+  collectPrometheusMetrics,
+  type PrometheusRegistry,
+} from './observability/prometheus.js';
+export type { MessageHeaders } from './spi/types.js';

@@ -85,7 +85,7 @@ export class AsyncMessageReader<
   async #deliver(received: ReceivedMessage): Promise<void> {
     try {
       const message = await this.decodeUnlessClosed(received);
-      if (message) await this.onMessage?.(message);
+      if (message) await this.#handOver(message, received);
     } catch (error) {
       if (!this.skipsInvalid(error)) this.#fail(error);
     }
@@ -95,6 +95,23 @@ export class AsyncMessageReader<
       this.#fail(
         new SinetError(`${this.describe()}: acknowledging a message failed`, { cause: error }),
       );
+    }
+  }
+
+  /** Calls onMessage, inside the message's `process` span when traced. */
+  async #handOver(message: Message<ValueOf<T, V>>, received: ReceivedMessage): Promise<void> {
+    const { telemetry } = this;
+    if (!telemetry) {
+      await this.onMessage?.(message);
+      return;
+    }
+    const held = telemetry.consume(received);
+    try {
+      await held.run(() => this.onMessage?.(message));
+      held.end();
+    } catch (error) {
+      held.end(error);
+      throw error;
     }
   }
 

@@ -1,4 +1,5 @@
 import { InvalidMessageError, SinetError, UnsupportedOperationError } from '../errors.js';
+import type { HeldMessage } from '../observability/telemetry.js';
 import type { PluginRegistry } from '../spi/registry.js';
 import type {
   BrokerPlugin,
@@ -7,6 +8,7 @@ import type {
   ReaderContext,
   ReceivedMessage,
 } from '../spi/types.js';
+import { NO_HEADERS } from './headers.js';
 import { loadService } from './load-service.js';
 import { Message } from './message.js';
 import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
@@ -110,9 +112,16 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
         decoded.compressedLength,
         decoded.uncompressedLength,
       );
-      return new Message(value, received.topic, decoded.timestampUs, received.raw);
+      return new Message(
+        value,
+        received.topic,
+        decoded.timestampUs,
+        received.raw,
+        received.headers ?? NO_HEADERS,
+      );
     } catch (error) {
       this.recorder.recordError();
+      this.telemetry?.readFailed(error);
       if (!(error instanceof InvalidMessageError)) throw error;
       throw new InvalidMessageError(
         `${this.describe()}: a message on topic "${received.topic}" is not a SINETStream ` +
@@ -166,12 +175,15 @@ export class MessageReader<
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<Message<ValueOf<T, V>>, void, undefined> {
     const reader = this.handle();
+    const { telemetry } = this;
     let taken: ReceivedMessage | undefined;
+    let held: HeldMessage | undefined;
     try {
       for (;;) {
         if (taken) {
           const handled = taken;
           taken = undefined;
+          held?.end();
           await this.#settle(handled);
         }
         taken = await this.#receive(reader);
@@ -184,9 +196,11 @@ export class MessageReader<
           throw error;
         }
         if (!message) return;
+        held = telemetry?.consume(taken);
         yield message;
       }
     } finally {
+      held?.end();
       // The user broke out after handling the last message, or it failed to decode: either
       // way it must not come back (AT_LEAST_ONCE would otherwise redeliver it forever).
       if (taken) await this.#settle(taken);

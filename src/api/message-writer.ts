@@ -1,7 +1,15 @@
 import type { EncodedEnvelope } from '../envelope/envelope-codec.js';
 import { PublishError, SinetError } from '../errors.js';
+import type { ClientTelemetry } from '../observability/telemetry.js';
 import type { PluginRegistry } from '../spi/registry.js';
-import type { BrokerPlugin, PluginContext, PluginWriter, WriterContext } from '../spi/types.js';
+import type {
+  BrokerPlugin,
+  MessageHeaders,
+  PluginContext,
+  PluginWriter,
+  WriterContext,
+} from '../spi/types.js';
+import { carriesHeaders, checkHeaders, type HeadersInit } from './headers.js';
 import { loadService } from './load-service.js';
 import type { ServiceTypeName, ValueOf, ValueTypeName, WriterOptions } from './options.js';
 import { ServiceClient } from './service-client.js';
@@ -12,6 +20,12 @@ export interface PublishOptions {
   /** Seconds since the epoch (as upstream) or a Date; default: now, to the microsecond. */
   timestamp?: number | Date;
   signal?: AbortSignal;
+  /**
+   * Sent beside the message in the broker's own header mechanism, never inside it: text or
+   * byte values, as far as the broker carries them (UnsupportedOperationError otherwise;
+   * see docs/api.md for the table).
+   */
+  headers?: HeadersInit;
 }
 
 abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
@@ -48,31 +62,71 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
   protected async send(value: T, options: PublishOptions): Promise<void> {
     const writer = this.handle();
     let encoded: EncodedEnvelope;
+    let headers: Map<string, string | Uint8Array> | undefined;
     const timestampUs = toTimestampUs(options.timestamp);
     try {
+      if (options.headers !== undefined)
+        headers = checkHeaders(options.headers, this.headerSupport, this.describe());
       encoded = this.envelope.encode(this.#serialize!(value), timestampUs);
     } catch (error) {
       this.recorder.recordError();
       throw error;
     }
+    const { telemetry } = this;
     try {
-      await writer.publish(encoded.bytes, { signal: options.signal, timestampUs });
+      if (telemetry)
+        await this.#publishObserved(
+          telemetry,
+          writer,
+          encoded,
+          headers,
+          timestampUs,
+          options.signal,
+        );
+      else await writer.publish(encoded.bytes, { signal: options.signal, timestampUs, headers });
     } catch (error) {
       this.recorder.recordError();
-      throw error instanceof SinetError
-        ? error
-        : new PublishError(
-            `${this.describe()}: publish to "${this.topic}" failed: ${String(error)}`,
-            {
-              cause: error,
-            },
-          );
+      throw this.#publishError(error);
     }
     this.recorder.recordMessage(
       encoded.bytes.length,
       encoded.compressedLength,
       encoded.uncompressedLength,
     );
+  }
+
+  #publishObserved(
+    telemetry: ClientTelemetry,
+    writer: PluginWriter,
+    encoded: EncodedEnvelope,
+    headers: Map<string, string | Uint8Array> | undefined,
+    timestampUs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const inject = carriesHeaders(this.headerSupport);
+    // Failures as the user gets them, so that spans and counters name the same error type.
+    return telemetry.publish(
+      encoded.bytes.length,
+      headers,
+      inject,
+      (carried: MessageHeaders | undefined) =>
+        writer
+          .publish(encoded.bytes, { signal, timestampUs, headers: carried })
+          .catch((error: unknown) => {
+            throw this.#publishError(error);
+          }),
+    );
+  }
+
+  #publishError(error: unknown): SinetError {
+    return error instanceof SinetError
+      ? error
+      : new PublishError(
+          `${this.describe()}: publish to "${this.topic}" failed: ${String(error)}`,
+          {
+            cause: error,
+          },
+        );
   }
 }
 

@@ -1,3 +1,6 @@
+import type { MessageHeaders } from '../spi/types.js';
+import { NO_HEADERS } from './headers.js';
+
 /** A received message. */
 export class Message<T = Uint8Array> {
   constructor(
@@ -8,6 +11,12 @@ export class Message<T = Uint8Array> {
     readonly timestampUs: number,
     /** The broker client's own message object. */
     readonly raw: unknown,
+    /**
+     * The headers it was sent with, by name: a string or a Uint8Array each, as the writer
+     * gave them, except on Kafka, whose headers are bytes only (`headerText` reads them as
+     * UTF-8). Empty when it has none; a trace context (`traceparent`, `tracestate`) shows here.
+     */
+    readonly headers: MessageHeaders = NO_HEADERS,
   ) {}
 
   /** Seconds since the epoch (fractional); 0 when unknown. */

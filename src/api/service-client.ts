@@ -3,9 +3,17 @@ import type { ResolvedService } from '../config/resolve.js';
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import { AlreadyConnectedError, NotOpenError, SinetError } from '../errors.js';
 import { type Metrics, MetricsRecorder } from '../metrics/index.js';
+import { ClientTelemetry } from '../observability/telemetry.js';
 import { defaultRegistry } from '../plugins/builtins.js';
 import type { PluginRegistry } from '../spi/registry.js';
-import type { BrokerPlugin, Consistency, Logger, PluginContext } from '../spi/types.js';
+import type {
+  BrokerPlugin,
+  Consistency,
+  HeaderSupport,
+  Logger,
+  PluginContext,
+} from '../spi/types.js';
+import { headerSupportOf } from './headers.js';
 import { stderrLogger } from './load-service.js';
 import type { CommonOptions } from './options.js';
 import { buildEnvelope, loadBrokerPlugin, pluginContext } from './pipeline.js';
@@ -42,6 +50,8 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   #closing: Promise<void> | undefined;
   #handle: H | undefined;
   #envelope: EnvelopeCodec | undefined;
+  #headerSupport: HeaderSupport = { unsupported: 'not open' };
+  #telemetry: ClientTelemetry | undefined;
 
   protected constructor(resolved: ResolvedService, options: CommonOptions) {
     this.#resolved = resolved;
@@ -119,6 +129,18 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
       this.logger,
       this.#registry,
     );
+    this.#headerSupport = headerSupportOf(plugin, context);
+    const group = context.params.group_id;
+    this.#telemetry = await ClientTelemetry.open(
+      {
+        service: this.resolved.service,
+        type: this.resolved.type,
+        topic: this.resolved.topics.join(','),
+        clientId: this.resolved.clientId,
+        consumerGroup: typeof group === 'string' ? group : undefined,
+      },
+      this.role,
+    );
     const handle = this.createHandle(plugin, context);
     this.#handle = handle;
     try {
@@ -178,6 +200,16 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   protected get envelope(): EnvelopeCodec {
     return this.#envelope!;
+  }
+
+  /** What headers the broker's messages carry, as the plugin declared for this service. */
+  protected get headerSupport(): HeaderSupport {
+    return this.#headerSupport;
+  }
+
+  /** Spans and collectors' counters; undefined when neither is installed. */
+  protected get telemetry(): ClientTelemetry | undefined {
+    return this.#telemetry;
   }
 
   /** The plugin object, or NotOpenError when not open. */

@@ -41,10 +41,23 @@ export function formatMessage(
       typeof value === 'string'
         ? { value }
         : { value_base64: Buffer.from(value).toString('base64') };
-    return `${JSON.stringify({ topic: message.topic, timestamp: message.timestamp, ...body })}\n`;
+    const headers = message.headers.size > 0 ? { headers: headersJson(message.headers) } : {};
+    return `${JSON.stringify({ topic: message.topic, timestamp: message.timestamp, ...body, ...headers })}\n`;
   }
   const text = typeof value === 'string' ? value : Buffer.from(value).toString('utf8');
   return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/** Text values as strings, byte values as `{ base64 }`; the names as keys. */
+function headersJson(headers: Message['headers']): Record<string, string | { base64: string }> {
+  const json: Record<string, string | { base64: string }> = {};
+  for (const [name, value] of headers) {
+    const shown =
+      typeof value === 'string' ? value : { base64: Buffer.from(value).toString('base64') };
+    // A header may be named `__proto__`: an assignment would set the prototype instead.
+    Object.defineProperty(json, name, { value: shown, enumerable: true });
+  }
+  return json;
 }
 
 /** Writes and waits for the stream to take it, so a piped reader gets output in time. */

@@ -20,7 +20,7 @@ export function readCommand(program: Command): void {
     .addOption(
       new Option(
         '-o, --output <format>',
-        'text: the value; json: topic, timestamp, value; raw: bytes',
+        'text: the value; json: topic, timestamp, value, headers; raw: bytes',
       )
         .choices(['text', 'json', 'raw'])
         .default('text'),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { MessageWriter } from '../api/message-writer.js';
+import { InvalidArgumentError } from '../errors.js';
 import { lines, wholeInput } from './io.js';
 import { wholeNumber } from './numbers.js';
 import { progress } from './progress.js';
@@ -10,6 +11,23 @@ interface WriteFlags extends ServiceFlags {
   file?: string;
   whole?: boolean;
   count?: number;
+  header: string[];
+}
+
+/** `--header name=value`, repeatable: the value is text, everything after the first `=`. */
+function collectHeader(given: string, headers: string[]): string[] {
+  return [...headers, given];
+}
+
+function headersOf(given: readonly string[]): Map<string, string> | undefined {
+  if (given.length === 0) return undefined;
+  const headers = new Map<string, string>();
+  for (const pair of given) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new InvalidArgumentError(`--header ${pair}: expected name=value`);
+    headers.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  return headers;
 }
 
 async function* messages(flags: WriteFlags, signal: AbortSignal): AsyncGenerator<string | Buffer> {
@@ -25,7 +43,14 @@ export function writeCommand(program: Command): void {
     .option('-f, --file <path>', 'read messages from this file instead of stdin')
     .option('--whole', 'publish the whole input as one message instead of one per line')
     .option('-C, --count <n>', 'stop after n messages', wholeNumber)
+    .option(
+      '-H, --header <name=value>',
+      'send this header with each message (repeatable)',
+      collectHeader,
+      [],
+    )
     .action(async (parameters: string[], flags: WriteFlags) => {
+      const headers = headersOf(flags.header);
       const limit = flags.count ?? Number.POSITIVE_INFINITY;
       await using writer = await new MessageWriter<string | Uint8Array>(
         toServiceOptions(flags, parameters, 'topic'),
@@ -52,7 +77,7 @@ export function writeCommand(program: Command): void {
               : typeof message === 'string'
                 ? Buffer.from(message)
                 : message;
-          await writer.publish(value);
+          await writer.publish(value, headers ? { headers } : {});
           sent++;
           shown.tick();
         }

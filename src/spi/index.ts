@@ -18,6 +18,7 @@ export {
   errorChain,
   type SinetErrorClass,
 } from './errors.js';
+export { headersFromTable } from './headers.js';
 export { MessageQueue, type MessageQueueOptions } from './message-queue.js';
 export {
   type ParamDeclaration,

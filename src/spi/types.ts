@@ -86,10 +86,30 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A message's headers: each a name and a text or byte value, carried beside the message in
+ * the broker's own header mechanism (Kafka record headers, MQTT 5 user properties, AMQP
+ * headers or application properties, S3 object metadata), never inside its bytes.
+ */
+export type MessageHeaders = ReadonlyMap<string, string | Uint8Array>;
+
+/**
+ * What headers a plugin's messages carry: `binary` (text and byte values), `text` (text
+ * values only), `ascii` (names and values of printable ASCII only), or why there are none.
+ * Core refuses headers a writer cannot carry (UnsupportedOperationError) instead of dropping
+ * them.
+ */
+export type HeaderSupport = 'binary' | 'text' | 'ascii' | { readonly unsupported: string };
+
 /** Options of one `PluginWriter.publish`. */
 export interface PublishOptions extends CallOptions {
   /** The message's timestamp (microseconds since the epoch), for brokers that file by time. */
   timestampUs?: number;
+  /**
+   * Headers to send with the message, absent when there are none; core has checked them
+   * against the plugin's `headers` declaration.
+   */
+  headers?: MessageHeaders;
 }
 
 /** A message as the broker delivered it. */
@@ -98,6 +118,10 @@ export interface ReceivedMessage {
   readonly topic: string;
   /** The client library's own message object. */
   readonly raw: unknown;
+  /** The message's headers; absent (or empty) when it has none. */
+  readonly headers?: MessageHeaders;
+  /** The partition it came from, on brokers that have partitions (for tracing). */
+  readonly partition?: number;
   /**
    * Called by core once the message has been handed to the user and the user has moved on
    * (AT_LEAST_ONCE acknowledgement). Absent when the broker needs no acknowledgement.
@@ -164,6 +188,11 @@ export interface BrokerPlugin {
    * readers rather than promise what a crash would break.
    */
   readonly acknowledgesOnArrival?: boolean;
+  /**
+   * What headers the plugin's messages carry, for every service or per service (MQTT has
+   * them from version 5 only). Absent: none.
+   */
+  readonly headers?: HeaderSupport | ((context: PluginContext) => HeaderSupport);
   /** A writer for one topic; core opens it. */
   createWriter(context: WriterContext): PluginWriter;
   /** A reader of the context's topics; core opens it. */

@@ -7,6 +7,7 @@ import { AsyncMessageWriter, MessageWriter } from '../api/message-writer.js';
 import type { ReaderOptions, WriterOptions } from '../api/options.js';
 import { AlreadyConnectedError, UnsupportedOperationError } from '../errors.js';
 import type { PluginRegistry } from '../spi/registry.js';
+import type { HeaderSupport } from '../spi/types.js';
 import { type BufferSlack, contractCases, type ReaderIdentity } from './contract.js';
 
 export interface ConformanceFeatures {
@@ -29,6 +30,8 @@ export interface ConformanceFeatures {
    * one (0: none), or why it has no bound.
    */
   bufferSlack: BufferSlack;
+  /** What headers the plugin declares its messages carry for this service. */
+  headers: HeaderSupport;
 }
 
 export interface ConformanceOptions {
@@ -269,6 +272,8 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       });
     }
 
+    headerCases(features.headers, newTopic, writer, reader, collect);
+
     contractCases({
       base,
       identity: features.identity,
@@ -295,4 +300,78 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       }, 120_000);
     }
   });
+}
+
+const utf8 = new TextEncoder();
+const asBytes = (value: string | Uint8Array) =>
+  Buffer.from(typeof value === 'string' ? utf8.encode(value) : value);
+
+/** Headers for each level of support: every one a lower level carries, and more. */
+const SENT_HEADERS: Record<'binary' | 'text' | 'ascii', Record<string, string | Uint8Array>> = {
+  ascii: { 'trace-id': 'abc-123', empty: '', 'with.dots_and-dashes': 'a b=c;d' },
+  text: { Greeting: 'héllo wörld ✓ 日本語', 'x-emoji': '🚀', empty: '', plain: 'ascii' },
+  binary: {
+    Greeting: 'héllo ✓',
+    bytes: Uint8Array.of(0, 1, 0xfe, 0xff, 0x80),
+    'empty-bytes': new Uint8Array(0),
+  },
+};
+
+function headerCases(
+  support: HeaderSupport,
+  newTopic: (label: string) => string,
+  writer: <T>(topic: string, extra?: WriterOptions<T>) => MessageWriter<T>,
+  reader: <T>(topics: string, extra?: ReaderOptions<T>) => MessageReader<T>,
+  collect: <T>(source: MessageReader<T>, count: number) => Promise<Message<T>[]>,
+): void {
+  if (typeof support === 'object') {
+    it(`refuses headers with UnsupportedOperationError (${support.unsupported})`, async () => {
+      const topic = newTopic('noheaders');
+      await using source = await reader<string>(topic, { valueType: 'text' }).open();
+      await using sink = await writer<string>(topic, { valueType: 'text' }).open();
+      const refused = sink.publish('with headers', { headers: { key: 'value' } });
+      await expect(refused).rejects.toBeInstanceOf(UnsupportedOperationError);
+      await expect(refused).rejects.toThrow(support.unsupported);
+      await sink.publish('without headers', { headers: {} });
+      const [message] = await collect(source, 1);
+      expect(message?.value).toBe('without headers');
+      expect(message?.headers.size).toBe(0);
+    });
+    return;
+  }
+  it(`carries ${support} headers beside the message, not in it`, async () => {
+    const topic = newTopic('headers');
+    const sent = SENT_HEADERS[support];
+    await using source = await reader<string>(topic, { valueType: 'text' }).open();
+    await using sink = await writer<string>(topic, { valueType: 'text' }).open();
+    await sink.publish('plain');
+    await sink.publish('with headers', { headers: sent });
+    const [plain, withHeaders] = await collect(source, 2);
+    expect(plain?.value).toBe('plain');
+    expect(plain?.headers.size).toBe(0);
+    expect(withHeaders?.value).toBe('with headers');
+    const received = withHeaders!.headers;
+    expect([...received.keys()].sort()).toEqual(Object.keys(sent).sort());
+    for (const [name, value] of Object.entries(sent)) {
+      expect(asBytes(received.get(name)!), name).toEqual(asBytes(value));
+      if (value instanceof Uint8Array) expect(received.get(name), name).toBeInstanceOf(Uint8Array);
+    }
+    // The headers are not in the message: the bytes are those of a message without them.
+    expect(sink.metrics.msgSizeMax! - sink.metrics.msgSizeMin!).toBe(
+      'with headers'.length - 'plain'.length,
+    );
+  });
+  if (support !== 'binary') {
+    it(`refuses headers beyond ${support} with UnsupportedOperationError`, async () => {
+      await using sink = await writer<string>(newTopic('badheaders'), { valueType: 'text' }).open();
+      await expect(
+        sink.publish('x', { headers: { bytes: Uint8Array.of(1) } }),
+      ).rejects.toBeInstanceOf(UnsupportedOperationError);
+      if (support === 'ascii') {
+        await expect(sink.publish('x', { headers: { name: 'héllo' } })).rejects.toBeInstanceOf(
+          UnsupportedOperationError,
+        );
+      }
+    });
+  }
 }

@@ -10,6 +10,7 @@ runConformanceSuite({
     consumerGroup: (group) => ({ group_id: group }),
     identity: { unsupported: 'the memory broker lives in its process and dies with it' },
     bufferSlack: { unsupported: "the broker is in the reader's process: its log is the buffer" },
+    headers: 'binary',
   },
   quietMs: 300,
 });

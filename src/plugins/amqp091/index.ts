@@ -11,6 +11,7 @@ import { Amqp091Writer } from './writer.js';
 export const plugin: BrokerPlugin = {
   type: 'amqp-0.9.1',
   parameters: AMQP091_PARAMETERS,
+  headers: 'binary',
   createWriter: (context) => new Amqp091Writer(context),
   createReader: (context) => new Amqp091Reader(context),
 };

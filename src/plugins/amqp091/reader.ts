@@ -1,5 +1,6 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ConnectionError } from '../../errors.js';
+import { headersFromTable } from '../../spi/headers.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
@@ -89,6 +90,7 @@ export class Amqp091Reader implements PluginReader {
       ),
       topic: message.fields.routingKey,
       raw: message,
+      headers: headersFromTable(message.properties.headers),
     };
     // After the channel died the broker has already requeued the message: nothing to ack.
     // amqplib may know it is closing before the reader hears of it, and then refuses the ack.

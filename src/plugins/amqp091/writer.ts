@@ -2,7 +2,12 @@ import { once } from 'node:events';
 import type { Channel, ConfirmChannel, Message, Options } from 'amqplib';
 import { ConnectionError, NotOpenError, PublishError } from '../../errors.js';
 import { paramsOf } from '../../spi/parameters.js';
-import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
+import type {
+  MessageHeaders,
+  PluginWriter,
+  PublishOptions,
+  WriterContext,
+} from '../../spi/types.js';
 import { Amqp091Connection, connectionSettings, toSinetError } from './connection.js';
 import { AMQP091_PARAMETERS, type Amqp091Params } from './parameters.js';
 import { declareExchange, queueOptions, type Topology, topology } from './topology.js';
@@ -72,6 +77,7 @@ export class Amqp091Writer implements PluginWriter {
       ...(options.timestampUs !== undefined
         ? { timestamp: Math.floor(options.timestampUs / 1_000_000) }
         : {}),
+      ...(options.headers ? { headers: headersTable(options.headers) } : {}),
     };
     const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.#confirm) {
@@ -194,6 +200,18 @@ export class Amqp091Writer implements PluginWriter {
     this.#published = 0;
     this.#failed = 0;
   }
+}
+
+/** The message's `headers` table: text as long strings, bytes as byte arrays ('x'). */
+function headersTable(headers: MessageHeaders): Record<string, string | Buffer> {
+  const table: Record<string, string | Buffer> = Object.create(null);
+  for (const [name, value] of headers) {
+    table[name] =
+      typeof value === 'string'
+        ? value
+        : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  return table;
 }
 
 /** A promise to race against, rejected on demand (and never reported as unhandled). */

@@ -1,18 +1,33 @@
 import rhea, { type Message } from 'rhea';
+import type { MessageHeaders } from '../../spi/types.js';
 
-/** Bytes travel as one AMQP data section, which every AMQP 1.0 client can read. */
+const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * Bytes travel as one AMQP data section, which every AMQP 1.0 client can read; headers as
+ * application properties (strings, and binary values for bytes).
+ */
 export function toMessage(
   bytes: Uint8Array,
   to: string,
   durable: boolean,
   timestampUs?: number,
+  headers?: MessageHeaders,
 ): Message {
   return {
     to,
-    body: rhea.message.data_section(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+    body: rhea.message.data_section(view(bytes)),
     durable,
     ...(timestampUs !== undefined ? { creation_time: new Date(timestampUs / 1000) } : {}),
+    ...(headers ? { application_properties: applicationProperties(headers) } : {}),
   };
+}
+
+function applicationProperties(headers: MessageHeaders): Record<string, string | Buffer> {
+  const properties: Record<string, string | Buffer> = Object.create(null);
+  for (const [name, value] of headers)
+    properties[name] = typeof value === 'string' ? value : view(value);
+  return properties;
 }
 
 /** The payload of a data section, a binary value, or text sent by another client. */

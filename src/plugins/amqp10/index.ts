@@ -10,6 +10,7 @@ import { Amqp10Writer } from './writer.js';
 export const plugin: BrokerPlugin = {
   type: 'amqp-1.0',
   parameters: AMQP10_PARAMETERS,
+  headers: 'binary',
   createWriter: (context) => new Amqp10Writer(context),
   createReader: (context) => new Amqp10Reader(context),
 };

@@ -1,5 +1,6 @@
 import type { EventContext, Receiver } from 'rhea';
 import { ConnectionError, InvalidMessageError } from '../../errors.js';
+import { headersFromTable } from '../../spi/headers.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
@@ -108,6 +109,7 @@ export class Amqp10Reader implements PluginReader {
       bytes,
       topic: topicOf(message, this.#prefix, topic),
       raw: message,
+      headers: headersFromTable(message.application_properties),
     };
     if (!this.#ack) {
       if (!delivery.remote_settled) delivery.accept();

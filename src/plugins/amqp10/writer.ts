@@ -111,7 +111,13 @@ export class Amqp10Writer implements PluginWriter {
     options.signal?.throwIfAborted();
     const sender = this.#sender;
     if (!sender) throw new NotOpenError(`${this.context.service}: writer is not open`);
-    const message = toMessage(bytes, this.#address, !this.#settled, options.timestampUs);
+    const message = toMessage(
+      bytes,
+      this.#address,
+      !this.#settled,
+      options.timestampUs,
+      options.headers,
+    );
     try {
       let outcome: Outcome = 'resend';
       while (outcome === 'resend') {

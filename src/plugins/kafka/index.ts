@@ -11,6 +11,7 @@ import { KafkaWriter } from './writer.js';
 export const plugin: BrokerPlugin = {
   type: 'kafka',
   parameters: KAFKA_PARAMETERS,
+  headers: 'binary',
   createWriter: (context) => new KafkaWriter(context),
   createReader: (context) => new KafkaReader(context),
 };

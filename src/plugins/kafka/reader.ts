@@ -11,13 +11,28 @@ import { ConnectionError, NotOpenError } from '../../errors.js';
 import { backoffDelay, sleep } from '../../spi/backoff.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import { paramsOf } from '../../spi/parameters.js';
-import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
+import type {
+  CallOptions,
+  MessageHeaders,
+  PluginReader,
+  ReaderContext,
+  ReceivedMessage,
+} from '../../spi/types.js';
 import { Commits } from './commits.js';
 import { connectionOptions, connectTarget } from './connection.js';
 import { retriable, translate } from './errors.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+
+/** Record headers by name, values as the bytes they are (Kafka headers have no type). */
+function headersOf(message: KafkaMessage): MessageHeaders {
+  const headers = new Map<string, Uint8Array>();
+  for (const [name, value] of message.headerEntries) {
+    headers.set(name.toString('utf8'), value ?? new Uint8Array(0));
+  }
+  return headers;
+}
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 type AnyConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 
@@ -287,6 +302,8 @@ export class KafkaReader implements PluginReader {
       bytes: message.value ?? new Uint8Array(0),
       topic: message.topic,
       raw: message,
+      partition: message.partition,
+      headers: message.headerEntries.length > 0 ? headersOf(message) : undefined,
     };
     // At AT_LEAST_ONCE a message counts as consumed once the user is done with it.
     if (this.#context.consistency !== 'AT_MOST_ONCE' && this.#commits) {

@@ -6,7 +6,12 @@ import {
 import { ConnectionError, InvalidArgumentError, NotOpenError, PublishError } from '../../errors.js';
 import { sleep } from '../../spi/backoff.js';
 import { paramsOf } from '../../spi/parameters.js';
-import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
+import type {
+  MessageHeaders,
+  PluginWriter,
+  PublishOptions,
+  WriterContext,
+} from '../../spi/types.js';
 import { connectionOptions, connectTarget } from './connection.js';
 import { retriable, translate } from './errors.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
@@ -36,6 +41,20 @@ interface Pending {
 interface Delivery {
   acks: number;
   idempotent: boolean;
+}
+
+/** Kafka record headers are bytes: text values go as UTF-8, as every Kafka client writes them. */
+function recordHeaders(headers: MessageHeaders): Map<Buffer, Buffer> {
+  const record = new Map<Buffer, Buffer>();
+  for (const [name, value] of headers) {
+    record.set(
+      Buffer.from(name),
+      typeof value === 'string'
+        ? Buffer.from(value)
+        : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+    );
+  }
+  return record;
 }
 
 /**
@@ -155,6 +174,7 @@ export class KafkaWriter implements PluginWriter {
     };
     if (options.timestampUs !== undefined)
       message.timestamp = BigInt(Math.floor(options.timestampUs / 1000));
+    if (options.headers) message.headers = recordHeaders(options.headers);
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ message, size: value.byteLength, resolve, reject });
       this.#queuedBytes += value.byteLength;

@@ -2,10 +2,13 @@
  * An in-process broker: topics keep a bounded log (so readers can seek to the beginning) and
  * deliver each new message to every subscriber, or to one member per consumer group.
  */
+import type { MessageHeaders } from '../../spi/types.js';
+
 export interface MemoryRecord {
   readonly topic: string;
   readonly offset: number;
   readonly bytes: Uint8Array;
+  readonly headers: MessageHeaders | undefined;
 }
 
 export interface MemorySubscriber {
@@ -28,8 +31,8 @@ class MemoryTopic {
     return this.firstOffset + this.log.length;
   }
 
-  append(bytes: Uint8Array): void {
-    const record: MemoryRecord = { topic: this.name, offset: this.endOffset, bytes };
+  append(bytes: Uint8Array, headers: MessageHeaders | undefined): void {
+    const record: MemoryRecord = { topic: this.name, offset: this.endOffset, bytes, headers };
     this.log.push(record);
     if (this.log.length > this.retain) {
       this.log.shift();

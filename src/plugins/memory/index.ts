@@ -4,8 +4,10 @@ import { type ParamDeclarations, paramsOf } from '../../spi/parameters.js';
 import type {
   BrokerPlugin,
   CallOptions,
+  MessageHeaders,
   PluginReader,
   PluginWriter,
+  PublishOptions,
   ReaderContext,
   ReceivedMessage,
   WriterContext,
@@ -45,12 +47,12 @@ class MemoryWriter implements PluginWriter {
     this.#broker = brokerOf(this.context);
   }
 
-  async publish(bytes: Uint8Array, options: CallOptions = {}): Promise<void> {
+  async publish(bytes: Uint8Array, options: PublishOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
     if (!this.#broker)
       throw new NotOpenError(`memory writer for "${this.context.topic}" is not open`);
     // Copy: the caller may reuse its buffer, and a real broker would hold its own copy too.
-    this.#broker.topic(this.context.topic).append(bytes.slice());
+    this.#broker.topic(this.context.topic).append(bytes.slice(), copyHeaders(options.headers));
     this.#published++;
   }
 
@@ -120,8 +122,15 @@ class MemoryReader implements PluginReader {
   }
 }
 
+function copyHeaders(headers: MessageHeaders | undefined): MessageHeaders | undefined {
+  if (!headers) return undefined;
+  return new Map(
+    [...headers].map(([name, value]) => [name, typeof value === 'string' ? value : value.slice()]),
+  );
+}
+
 function toMessage(record: MemoryRecord): ReceivedMessage {
-  return { bytes: record.bytes, topic: record.topic, raw: record };
+  return { bytes: record.bytes, topic: record.topic, raw: record, headers: record.headers };
 }
 
 /**
@@ -133,6 +142,7 @@ function toMessage(record: MemoryRecord): ReceivedMessage {
 export const plugin: BrokerPlugin = {
   type: 'memory',
   parameters: MEMORY_PARAMETERS,
+  headers: 'binary',
   createWriter: (context) => new MemoryWriter(context),
   createReader: (context) => new MemoryReader(context),
 };

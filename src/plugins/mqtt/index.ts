@@ -1,7 +1,16 @@
-import type { BrokerPlugin } from '../../spi/types.js';
+import { paramsOf } from '../../spi/parameters.js';
+import type { BrokerPlugin, HeaderSupport, PluginContext } from '../../spi/types.js';
 import { MQTT_PARAMETERS } from './parameters.js';
 import { MqttReader } from './reader.js';
 import { MqttWriter } from './writer.js';
+
+/** Headers travel as MQTT 5 user properties (UTF-8 string pairs); MQTT 3 has nothing like them. */
+function headerSupport(context: PluginContext): HeaderSupport {
+  const { protocol } = paramsOf(context, MQTT_PARAMETERS);
+  return protocol === 'MQTTv5'
+    ? 'text'
+    : { unsupported: `mqtt ${protocol} has no user properties (MQTTv5 has)` };
+}
 
 /**
  * `type: mqtt` on MQTT.js: MQTT 3.1, 3.1.1 and 5 over TCP or WebSocket, with or without TLS.
@@ -11,6 +20,7 @@ import { MqttWriter } from './writer.js';
 export const plugin: BrokerPlugin = {
   type: 'mqtt',
   parameters: MQTT_PARAMETERS,
+  headers: headerSupport,
   createWriter: (context) => new MqttWriter(context),
   createReader: (context) => new MqttReader(context),
 };

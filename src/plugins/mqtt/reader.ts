@@ -6,10 +6,25 @@ import {
   NotOpenError,
 } from '../../errors.js';
 import { MessageQueue } from '../../spi/message-queue.js';
-import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
+import type {
+  CallOptions,
+  MessageHeaders,
+  PluginReader,
+  ReaderContext,
+  ReceivedMessage,
+} from '../../spi/types.js';
 import { connectClient } from './connection.js';
 import { operationError } from './errors.js';
 import { type MqttSettings, readSettings } from './settings.js';
+
+/** User properties by name; of a name given more than once, the last value (MQTT.js lists them). */
+function headersOf(properties: Readonly<Record<string, string | string[]>>): MessageHeaders {
+  const headers = new Map<string, string>();
+  for (const [name, value] of Object.entries(properties)) {
+    headers.set(name, Array.isArray(value) ? (value.at(-1) ?? '') : value);
+  }
+  return headers;
+}
 
 /** SUBACK codes from 0x80 up are refusals (0x80 is MQTT 3's only one). */
 const SUBSCRIPTION_REFUSED = 0x80;
@@ -123,12 +138,14 @@ export class MqttReader implements PluginReader {
   /** Queues the message; resolves once the user is done with it (QoS 1/2). */
   #deliver(topic: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
     this.#received++;
+    const properties = packet.properties?.userProperties;
+    const headers = properties ? headersOf(properties) : undefined;
     if (packet.qos === 0) {
-      this.#queue.push({ bytes: payload, topic, raw: packet });
+      this.#queue.push({ bytes: payload, topic, raw: packet, headers });
       return Promise.resolve();
     }
     const { promise, resolve } = Promise.withResolvers<void>();
-    this.#queue.push({ bytes: payload, topic, raw: packet, settle: resolve });
+    this.#queue.push({ bytes: payload, topic, raw: packet, headers, settle: resolve });
     return promise;
   }
 

@@ -1,9 +1,22 @@
-import type { MqttClient } from 'mqtt';
+import type { IClientPublishOptions, MqttClient } from 'mqtt';
 import { AlreadyConnectedError, NotOpenError } from '../../errors.js';
-import type { CallOptions, PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
+import type {
+  CallOptions,
+  MessageHeaders,
+  PluginWriter,
+  PublishOptions,
+  WriterContext,
+} from '../../spi/types.js';
 import { connectClient } from './connection.js';
 import { operationError } from './errors.js';
 import { type MqttSettings, readSettings } from './settings.js';
+
+/** MQTT 5 user properties are UTF-8 string pairs: core let text values through only. */
+function userProperties(headers: MessageHeaders): Record<string, string> {
+  const properties: Record<string, string> = Object.create(null);
+  for (const [name, value] of headers) properties[name] = value as string;
+  return properties;
+}
 
 /** Bounds QoS 1/2 publishes awaiting acknowledgement (paho's max_inflight_messages). */
 class Slots {
@@ -55,16 +68,22 @@ export class MqttWriter implements PluginWriter {
       );
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     const waiting = this.#slots?.acquire();
-    return waiting ? waiting.then(() => this.#send(client, bytes)) : this.#send(client, bytes);
+    const headers = options?.headers;
+    return waiting
+      ? waiting.then(() => this.#send(client, bytes, headers))
+      : this.#send(client, bytes, headers);
   }
 
   /** Resolves when MQTT.js calls back: on PUBACK (QoS 1), PUBCOMP (QoS 2), or once written (QoS 0). */
-  #send(client: MqttClient, bytes: Uint8Array): Promise<void> {
+  #send(client: MqttClient, bytes: Uint8Array, headers: MessageHeaders | undefined): Promise<void> {
     const { qos, retain } = this.#settings;
     // A view, not a copy: core hands each publish a buffer of its own.
     const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const options: IClientPublishOptions = headers
+      ? { qos, retain, properties: { userProperties: userProperties(headers) } }
+      : { qos, retain };
     return new Promise((resolve, reject) => {
-      client.publish(this.context.topic, payload, { qos, retain }, (error) => {
+      client.publish(this.context.topic, payload, options, (error) => {
         this.#slots?.release();
         if (error) {
           reject(operationError(error, `publishing to "${this.context.topic}"`));

@@ -13,6 +13,8 @@ export type { S3ObjectInfo } from './reader.js';
 export const plugin: BrokerPlugin = {
   type: 's3',
   parameters: S3_PARAMETERS,
+  // User metadata travels as HTTP headers: printable ASCII, names folded to lower case.
+  headers: 'ascii',
   createWriter: (context) => new S3Writer(context),
   createReader: (context) => new S3Reader(context),
 };

@@ -148,3 +148,6 @@ export function publishOrder(layout: KeyLayout): (a: string, b: string) => numbe
     );
   };
 }
+
+/** The user metadata key under which upstream's writer keeps the message timestamp (µs). */
+export const TIMESTAMP_KEY = 'timestamp';

@@ -1,9 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NotOpenError } from '../../errors.js';
+import { headersFromTable } from '../../spi/headers.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { createS3Client, prepareBucket, s3Error, s3Params } from './client.js';
-import { keyMatcher, listingPrefix, publishOrder, topicOf } from './keys.js';
+import { keyMatcher, listingPrefix, publishOrder, TIMESTAMP_KEY, topicOf } from './keys.js';
 import type { S3Params } from './parameters.js';
 
 /** What a message's `raw` holds: where the object is, and what the server said of it. */
@@ -221,7 +222,13 @@ export class S3Reader implements PluginReader {
         lastModified: object.LastModified,
         eTag: object.ETag,
       };
-      return { bytes, topic: topicOf(this.#params, key), raw };
+      const { [TIMESTAMP_KEY]: _timestamp, ...headers } = raw.metadata;
+      return {
+        bytes,
+        topic: topicOf(this.#params, key),
+        raw,
+        headers: headersFromTable(headers),
+      };
     } catch (error) {
       if ((error as { name?: unknown }).name === 'NoSuchKey') return undefined;
       throw error;

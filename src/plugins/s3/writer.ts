@@ -1,10 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { NotOpenError, PublishError } from '../../errors.js';
-import type { PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
+import { InvalidArgumentError, NotOpenError, PublishError } from '../../errors.js';
+import type {
+  MessageHeaders,
+  PluginWriter,
+  PublishOptions,
+  WriterContext,
+} from '../../spi/types.js';
 import { createS3Client, prepareBucket, s3Error, s3Params } from './client.js';
-import { objectKey, parseUtcOffset, timeFolders, type UtcOffset } from './keys.js';
+import { objectKey, parseUtcOffset, TIMESTAMP_KEY, timeFolders, type UtcOffset } from './keys.js';
 import type { S3Params } from './parameters.js';
+
+/**
+ * The object's user metadata (x-amz-meta-<name>): the timestamp, and the headers, which core
+ * let through as printable ASCII only, all HTTP headers carry.
+ */
+function metadata(
+  headers: MessageHeaders | undefined,
+  timestamp: string,
+  what: string,
+): Record<string, string> {
+  if (!headers) return { [TIMESTAMP_KEY]: timestamp };
+  const all: Record<string, string> = Object.create(null);
+  for (const [name, value] of headers) {
+    if (name === TIMESTAMP_KEY) {
+      throw new InvalidArgumentError(
+        `${what}: header "${TIMESTAMP_KEY}" is reserved for the message timestamp`,
+      );
+    }
+    all[name] = value as string;
+  }
+  all[TIMESTAMP_KEY] = timestamp;
+  return all;
+}
 
 /**
  * Puts each message as one object, keyed as upstream's writer keys it, with the message
@@ -52,7 +80,7 @@ export class S3Writer implements PluginWriter {
         Bucket: this.#params.bucket,
         Key: key,
         Body: bytes,
-        Metadata: { timestamp: String(Math.trunc(timestampUs)) },
+        Metadata: metadata(options.headers, String(Math.trunc(timestampUs)), this.#what),
       }),
       { abortSignal: options.signal },
     );

@@ -27,6 +27,8 @@ runConformanceSuite({
     identity: (id) => ({ typeSpec: { queue: id } }),
     // prefetch (default 100): the broker sends no more unacknowledged messages.
     bufferSlack: 0,
+    // The message's headers table: long strings and byte arrays.
+    headers: 'binary',
     wildcard: (prefix) => `${prefix}.#`,
   },
 });

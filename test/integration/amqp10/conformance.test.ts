@@ -18,6 +18,8 @@ runConformanceSuite({
     identity: (id) => ({ typeSpec: { durable: true, container_id: id } }),
     // The link's credit (prefetch, default 100) is renewed as messages are accepted.
     bufferSlack: 0,
+    // Application properties: strings, and binary values for bytes.
+    headers: 'binary',
   },
 });
 
@@ -38,5 +40,7 @@ runConformanceSuite({
       unsupported: "RabbitMQ 3.10's AMQP 1.0 plugin ignores durable terminus settings",
     },
     bufferSlack: 0,
+    // Application properties: strings, and binary values for bytes.
+    headers: 'binary',
   },
 });

@@ -48,6 +48,28 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     expect(lines[0].timestamp).toBeCloseTo(Date.now() / 1000, -2);
   });
 
+  it('sends --header pairs on MQTT 5 that read -o json shows', async () => {
+    const v5 = [...service(), '--type-spec', 'protocol=MQTTv5', '--topic', 'cli-headers', '--text'];
+    const reader = cli(['read', ...v5, '--count', '1', '-o', 'json']);
+    await reader.waitFor(/reading cli-headers/);
+    const writer = cli([
+      'write',
+      ...v5,
+      '--header',
+      'origin=sensor-1',
+      '--header',
+      'note=a=b ✓',
+      '-m',
+      'hi',
+    ]);
+    expect(await writer.exited).toBe(0);
+    expect(await reader.exited).toBe(0);
+    expect(JSON.parse(reader.stdout)).toMatchObject({
+      value: 'hi',
+      headers: { origin: 'sensor-1', note: 'a=b ✓' },
+    });
+  });
+
   it('passes bytes through with --whole and -o raw', async () => {
     const reader = cli(['read', ...service(), '--topic', 'cli-raw', '--count', '1', '-o', 'raw']);
     await reader.waitFor(/reading cli-raw/);

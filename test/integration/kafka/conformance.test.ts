@@ -16,6 +16,8 @@ runConformanceSuite({
     // Fetching pauses at max_unacked_messages; a fetch already under way brings up to 1 MiB
     // more (about 1000 of the suite's 1 KiB messages).
     bufferSlack: 1100,
+    // Record headers: bytes, which the reader hands over as bytes.
+    headers: 'binary',
   },
   quietMs: 2000,
 });

@@ -228,6 +228,7 @@ runConformanceSuite({
     consumerGroup: (group) => ({ group_id: group }),
     identity: (id) => ({ typeSpec: { group_id: id, auto_offset_reset: 'earliest' } }),
     bufferSlack: 1100,
+    headers: 'binary',
     restartBroker: restartWholeCluster,
   },
   quietMs: 2000,

@@ -12,6 +12,11 @@ const features = (protocol: string) => ({
   wildcard: (prefix: string) => `${prefix}/#`,
   // A QoS 1 message held by the user stops MQTT.js reading the socket.
   bufferSlack: 0,
+  // MQTT 5 user properties are UTF-8 string pairs; MQTT 3 has nothing like them.
+  headers:
+    protocol === 'MQTTv5'
+      ? ('text' as const)
+      : { unsupported: `mqtt ${protocol} has no user properties (MQTTv5 has)` },
   // A persistent session under a fixed client id; on MQTT 5, one that outlives the connection.
   identity: (id: string) => ({
     clientId: id,

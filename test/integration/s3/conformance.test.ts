@@ -23,5 +23,7 @@ runConformanceSuite({
     identity: () => ({ typeSpec: { start_from: 'beginning' } }),
     // At most max_unacked_messages objects are fetched and not yet settled.
     bufferSlack: 0,
+    // User metadata (x-amz-meta-*): HTTP headers, so printable ASCII only.
+    headers: 'ascii',
   },
 });
