@@ -9,6 +9,7 @@ import {
   MessageReader,
   MessageWriter,
 } from '../../src/index.js';
+import { failure } from '../support/failure.js';
 
 /** Derivations running now, the most ever running at once, and those finished. */
 const derivations = vi.hoisted(() => ({ running: 0, most: 0, finished: 0 }));
@@ -50,15 +51,6 @@ async function forgedMessages(count: number): Promise<Uint8Array[]> {
     forged.set(nodeCrypto.randomBytes(8), SALT_AT);
     return forged;
   });
-}
-
-async function failure(run: () => unknown): Promise<Error> {
-  try {
-    await run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('crypto.key_derivation.iteration is bounded', () => {

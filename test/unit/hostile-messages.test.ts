@@ -14,21 +14,13 @@ import {
 } from '../../src/index.js';
 import { lz4Compression } from '../../src/plugins/compression-lz4/index.js';
 import { gzipBomb, lz4Bomb, lz4FrameHeader, zstdBomb } from '../support/bombs.js';
+import { failure } from '../support/failure.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 /** A SINETStream message (v3, not encrypted) whose record holds `compressed` as the value. */
 const envelope = (compressed: Uint8Array) => packV3(encodeRecord(0, compressed), 0);
-
-async function failure(run: () => unknown): Promise<Error> {
-  try {
-    await run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
 
 /**
  * Decodes `bytes` with the default max_message_size (64 MiB) and returns the error, with how

@@ -11,6 +11,7 @@ import {
   MessageWriter,
   SinetError,
 } from '../../src/index.js';
+import { failure } from '../support/failure.js';
 import { unusedPort } from '../support/net.js';
 
 const CRYPTO_PASSWORD = 'crypto-pw-3f9a1c';
@@ -49,15 +50,6 @@ function printed(value: unknown): string {
 function expectNoSecret(value: unknown): void {
   const text = printed(value);
   for (const secret of SECRETS) expect(text).not.toContain(secret);
-}
-
-async function failure(run: () => unknown): Promise<Error> {
-  try {
-    await run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('secrets never show in what a program can print', () => {
