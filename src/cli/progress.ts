@@ -12,16 +12,27 @@ export interface Progress {
   stop(): void;
 }
 
+/** `--progress` / `--no-progress`, or neither. */
+export type ProgressMode = 'auto' | 'always' | 'never';
+
+/** The mode commander's `--progress` / `--no-progress` pair gives. */
+export function progressMode(flag: boolean | undefined): ProgressMode {
+  return flag === undefined ? 'auto' : flag ? 'always' : 'never';
+}
+
 const silent: Progress = { tick: () => undefined, stop: () => undefined };
 
 /**
- * A line on stderr counting messages as they go, for runs long enough to wonder about, and
- * only when stderr is a terminal and nothing else is written to it meanwhile (`shown`
- * false: typed input, or messages printed on the same terminal).
+ * A line on stderr counting messages as they go, only when stderr is a terminal. `when`:
+ * `auto` shows it for runs long enough to wonder about, when nothing else is written to the
+ * terminal meanwhile (`quiet` false: typed input, or messages printed there); `always` from
+ * the first message; `never` not at all.
  */
-export function progress(verb: string, shown: boolean): Progress {
+export function progress(verb: string, when: ProgressMode, quiet: boolean): Progress {
+  if (when === 'never' || (when === 'auto' && !quiet)) return silent;
   // A terminal of no width (some pseudo-terminals) would make every redraw clear the screen.
-  if (!shown || !process.stderr.isTTY || !process.stderr.columns) return silent;
+  if (!process.stderr.isTTY || !process.stderr.columns) return silent;
+  const showAfterMs = when === 'always' ? 0 : SHOW_AFTER_MS;
   const started = Date.now();
   let count = 0;
   let drawn = 0;
@@ -30,7 +41,7 @@ export function progress(verb: string, shown: boolean): Progress {
     tick() {
       count++;
       const now = Date.now();
-      if (now - started < SHOW_AFTER_MS || now - drawn < REDRAW_MS) return;
+      if (now - started < showAfterMs || now - drawn < REDRAW_MS) return;
       drawn = now;
       const rate = Math.round(count / ((now - started) / 1000));
       const text = `${verb} ${count.toLocaleString('en')} message(s), ${rate.toLocaleString('en')}/s`;

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { MessageReader } from '../api/message-reader.js';
 import { emit, formatMessage, type OutputFormat } from './io.js';
 import { milliseconds, wholeNumber } from './numbers.js';
-import { progress } from './progress.js';
+import { progress, progressMode } from './progress.js';
 import { addServiceFlags, type ServiceFlags, toServiceOptions } from './service-options.js';
 
 interface ReadFlags extends ServiceFlags {
@@ -10,6 +10,7 @@ interface ReadFlags extends ServiceFlags {
   timeout?: number;
   output: OutputFormat;
   fromBeginning?: boolean;
+  progress?: boolean;
 }
 
 export function readCommand(program: Command): void {
@@ -25,6 +26,8 @@ export function readCommand(program: Command): void {
         .choices(['text', 'json', 'raw'])
         .default('text'),
     )
+    .option('--progress', 'show the progress line at a terminal from the first message')
+    .option('--no-progress', 'never show the progress line')
     .option('--from-beginning', 'start with the oldest message the broker keeps (Kafka, memory)')
     .action(async (parameters: string[], flags: ReadFlags) => {
       const options = toServiceOptions(flags, parameters, 'topics');
@@ -40,7 +43,7 @@ export function readCommand(program: Command): void {
       );
       let received = 0;
       // Messages printed on the terminal show the progress themselves.
-      const shown = progress('received', !process.stdout.isTTY);
+      const shown = progress('received', progressMode(flags.progress), !process.stdout.isTTY);
       try {
         if (limit > 0) {
           for await (const message of reader) {

@@ -3,7 +3,7 @@ import { MessageWriter } from '../api/message-writer.js';
 import { InvalidArgumentError } from '../errors.js';
 import { lines, wholeInput } from './io.js';
 import { wholeNumber } from './numbers.js';
-import { progress } from './progress.js';
+import { progress, progressMode } from './progress.js';
 import { addServiceFlags, type ServiceFlags, toServiceOptions } from './service-options.js';
 
 interface WriteFlags extends ServiceFlags {
@@ -12,6 +12,7 @@ interface WriteFlags extends ServiceFlags {
   whole?: boolean;
   count?: number;
   header: string[];
+  progress?: boolean;
 }
 
 /** `--header name=value`, repeatable: the value is text, everything after the first `=`. */
@@ -43,6 +44,8 @@ export function writeCommand(program: Command): void {
     .option('-f, --file <path>', 'read messages from this file instead of stdin')
     .option('--whole', 'publish the whole input as one message instead of one per line')
     .option('-C, --count <n>', 'stop after n messages', wholeNumber)
+    .option('--progress', 'show the progress line at a terminal from the first message')
+    .option('--no-progress', 'never show the progress line')
     .option(
       '-H, --header <name=value>',
       'send this header with each message (repeatable)',
@@ -67,7 +70,7 @@ export function writeCommand(program: Command): void {
           `${typing ? `: ${hint}, ctrl-d to finish` : ''}\n`,
       );
       let sent = 0;
-      const shown = progress('sent', !typing);
+      const shown = progress('sent', progressMode(flags.progress), !typing);
       try {
         for await (const message of messages(flags, interrupted.signal)) {
           if (sent >= limit || !writer.isOpen) break;

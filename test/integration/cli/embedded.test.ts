@@ -180,7 +180,7 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     await consumer.stop();
   });
 
-  it('shows a progress line at a terminal during a long write, and none through a pipe', async () => {
+  it('shows a progress line at a terminal with --progress, and none through a pipe', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sinetstream-progress-'));
     const file = join(dir, 'lines.txt');
     writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n'));
@@ -195,12 +195,13 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
       ...args,
       '-f',
       file,
+      '--progress',
     ].join(' ');
     const atTerminal = inTerminal(command, dir);
     expect(await atTerminal.exited).toBe(0);
     expect(atTerminal.stdout).toMatch(/sent [\d,]+ message\(s\), [\d,]+\/s/);
     expect(atTerminal.stdout).toContain('wrote 5000 message(s) to cli-progress');
-    const piped = cli(['write', ...args, '-f', file]);
+    const piped = cli(['write', ...args, '-f', file, '--progress']);
     expect(await piped.exited).toBe(0);
     expect(piped.stderr).not.toMatch(/message\(s\), [\d,]+\/s/);
   });

@@ -38,7 +38,7 @@ describe('mqtt TLS on Mosquitto', () => {
       { topic: 't' },
     ).open();
     await expect(open).rejects.toThrow(ConnectionError);
-    await expect(open).rejects.toThrow(/8883: TLS handshake failed: .*certificate/);
+    await expect(open).rejects.toThrow(/8883 \(TLS\): TLS handshake failed: .*certificate/);
     await expect(open).rejects.toMatchObject({ retriable: false });
   });
 
