@@ -1,8 +1,8 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
+import { Admin, type BaseOptions, type SASLOptions } from '@platformatic/kafka';
 import { InvalidArgumentError } from '../../errors.js';
 import { parseBroker } from '../../spi/brokers.js';
-import type { ConnectTarget } from '../../spi/errors.js';
+import { type ConnectTarget, errorChain } from '../../spi/errors.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { KafkaParams } from './parameters.js';
@@ -81,4 +81,46 @@ function tlsOptions(context: PluginContext, params: KafkaParams): TlsOptions {
     ...(keyPassword && { keyPassword }),
     ...(ciphers !== undefined && { ciphers }),
   });
+}
+
+/** Socket codes of a broker that is not there yet (restarting, starting): worth retrying. */
+const NOT_THERE = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+function notThereYet(error: unknown): boolean {
+  for (const node of errorChain(error)) {
+    if (typeof node.code === 'string' && NOT_THERE.has(node.code)) return true;
+  }
+  return false;
+}
+
+/**
+ * Asks every bootstrap broker for metadata once, without the client's retries (which nest:
+ * 3 retries a second apart at each of two levels made a non-Kafka port take 15 s to fail).
+ * Resolves when one answers, or when one is merely not there yet (the client's retries then
+ * wait for it); rejects with the first failure when every broker answered wrongly: a port
+ * that is not Kafka's, TLS against plaintext or the other way round, refused credentials.
+ */
+export async function probeBrokers(options: ConnectionOptions): Promise<void> {
+  const failures = await Promise.all(
+    options.bootstrapBrokers.map(async (broker) => {
+      const only = typeof broker === 'string' ? [broker] : [broker];
+      const admin = new Admin({ ...options, bootstrapBrokers: only, retries: 0 });
+      try {
+        await admin.metadata({ topics: [] });
+        return undefined;
+      } catch (error) {
+        return error;
+      } finally {
+        await admin.close().catch(() => undefined);
+      }
+    }),
+  );
+  if (failures.some((failure) => failure === undefined || notThereYet(failure))) return;
+  throw failures[0];
 }

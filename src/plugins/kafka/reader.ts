@@ -19,7 +19,7 @@ import type {
   ReceivedMessage,
 } from '../../spi/types.js';
 import { Commits } from './commits.js';
-import { connectionOptions, connectTarget } from './connection.js';
+import { connectionOptions, connectTarget, probeBrokers } from './connection.js';
 import { retriable, translate } from './errors.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
@@ -86,6 +86,13 @@ export class KafkaReader implements PluginReader {
   }
 
   async open(options: CallOptions = {}): Promise<void> {
+    const connection = connectionOptions(this.#context, this.#params);
+    const what = `kafka reader for topics "${this.#context.topics.join(',')}"`;
+    try {
+      await probeBrokers(connection);
+    } catch (error) {
+      throw translate(error, what, ConnectionError, connectTarget(this.#context, connection));
+    }
     const consumer = await this.#newConsumer();
     this.#consumer = consumer;
     try {
@@ -94,12 +101,7 @@ export class KafkaReader implements PluginReader {
       this.#consumer = undefined;
       await this.#stopStream();
       await consumer.close(true).catch(() => undefined);
-      throw translate(
-        error,
-        `kafka reader for topics "${this.#context.topics.join(',')}"`,
-        ConnectionError,
-        connectTarget(this.#context, connectionOptions(this.#context, this.#params)),
-      );
+      throw translate(error, what, ConnectionError, connectTarget(this.#context, connection));
     }
     const p = this.#params;
     const commit = this.#groupId !== undefined && p.enable_auto_commit;

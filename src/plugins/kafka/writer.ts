@@ -12,7 +12,7 @@ import type {
   PublishOptions,
   WriterContext,
 } from '../../spi/types.js';
-import { connectionOptions, connectTarget } from './connection.js';
+import { connectionOptions, connectTarget, probeBrokers } from './connection.js';
 import { retriable, translate } from './errors.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
@@ -126,6 +126,12 @@ export class KafkaWriter implements PluginWriter {
   async open(): Promise<void> {
     this.#closing = false;
     const connection = connectionOptions(this.#context, this.#params);
+    const what = `kafka writer for topic "${this.#context.topic}"`;
+    try {
+      await probeBrokers(connection);
+    } catch (error) {
+      throw translate(error, what, ConnectionError, connectTarget(this.#context, connection));
+    }
     // The client's own default (3, declared), given even to the idempotent producer, which the client
     // would otherwise retry without end, each time to the leader the first try went to: at
     // EXACTLY_ONCE a publish, and close() waiting for it, hung for as long as that broker was
@@ -150,12 +156,7 @@ export class KafkaWriter implements PluginWriter {
       this.#knownLeaders = this.#leaders(metadata);
     } catch (error) {
       await producer.close().catch(() => undefined);
-      throw translate(
-        error,
-        `kafka writer for topic "${this.#context.topic}"`,
-        ConnectionError,
-        connectTarget(this.#context, connection),
-      );
+      throw translate(error, what, ConnectionError, connectTarget(this.#context, connection));
     }
     this.#producer = producer;
   }

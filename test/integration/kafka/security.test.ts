@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationError, ConnectionError, InvalidArgumentError } from '../../../src/errors.js';
@@ -115,6 +116,33 @@ describe('kafka plugin: authentication, TLS and ACLs', () => {
     const alice = writer(DENIED_TOPIC, sasl('PLAIN', 'alice'));
     await alice.open();
     await alice.close();
+  });
+
+  it('gives up on a port that is not Kafka at its first answer, naming it', async () => {
+    // A server that hangs up on every connection, as another broker's port does.
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const options = { brokers: [`127.0.0.1:${port}`] };
+      for (const opening of [
+        writer(newTopic('notkafka'), options),
+        reader(newTopic('notkafka'), options),
+      ]) {
+        connections = 0;
+        const failure = opening.open();
+        await expect(failure).rejects.toBeInstanceOf(ConnectionError);
+        await expect(failure).rejects.toThrow(`127.0.0.1:${port} closed the connection`);
+        // Once, not the client's retries within retries (16 connections, 15 s).
+        expect(connections).toBe(1);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('fails with ConnectionError, not a hang, when no broker listens', async () => {
