@@ -30,8 +30,10 @@ const silent: Progress = { tick: () => undefined, stop: () => undefined };
  */
 export function progress(verb: string, when: ProgressMode, quiet: boolean): Progress {
   if (when === 'never' || (when === 'auto' && !quiet)) return silent;
-  // A terminal of no width (some pseudo-terminals) would make every redraw clear the screen.
-  if (!process.stderr.isTTY || !process.stderr.columns) return silent;
+  // A terminal of no width (some pseudo-terminals) would make every redraw clear the screen,
+  // and a dumb one cannot move the cursor.
+  if (!process.stderr.isTTY || !process.stderr.columns || process.env.TERM === 'dumb')
+    return silent;
   const showAfterMs = when === 'always' ? 0 : SHOW_AFTER_MS;
   const started = Date.now();
   let count = 0;
@@ -46,7 +48,8 @@ export function progress(verb: string, when: ProgressMode, quiet: boolean): Prog
       const rate = Math.round(count / ((now - started) / 1000));
       const text = `${verb} ${count.toLocaleString('en')} message(s), ${rate.toLocaleString('en')}/s`;
       // discardStdin off: stdin may be the messages being written.
-      spinner ??= ora({ stream: process.stderr, discardStdin: false }).start();
+      // Enabled by our own checks above: ora's own would also turn it off wherever CI is set.
+      spinner ??= ora({ stream: process.stderr, discardStdin: false, isEnabled: true }).start();
       spinner.text = text;
     },
     stop() {
