@@ -81,6 +81,20 @@ export interface Processing {
   end(error?: unknown): void;
 }
 
+/**
+ * Whether a tracer provider is registered. Without one every span is a no-op, yet making them
+ * still cost a third of the memory broker's message rate, and many programs have the API
+ * through other packages and trace nothing. Asked when a reader or writer opens, as
+ * docs/observability.md says to register first.
+ */
+export function tracerRegistered(api: OpenTelemetry): boolean {
+  const provider = api.trace.getTracerProvider();
+  return (
+    !(provider instanceof api.ProxyTracerProvider) ||
+    provider.getDelegateTracer('sinetstream') !== undefined
+  );
+}
+
 /** Spans for one reader or writer. */
 export class ClientTracing {
   readonly #api: OpenTelemetry;

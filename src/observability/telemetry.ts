@@ -5,6 +5,7 @@ import {
   loadOpenTelemetry,
   OpenTelemetryMetrics,
   type Processing,
+  tracerRegistered,
 } from './opentelemetry.js';
 import { type BoundSink, type ClientIdentity, type MessageSink, processSinks } from './sinks.js';
 
@@ -44,7 +45,7 @@ export class ClientTelemetry {
     const sinks = [...(openTelemetry ? [openTelemetry] : []), ...processSinks];
     if (!api && sinks.length === 0) return undefined;
     return new ClientTelemetry(
-      api && new ClientTracing(api, identity, role),
+      api && tracerRegistered(api) ? new ClientTracing(api, identity, role) : undefined,
       sinks.map((sink) => sink.bind(identity, role)),
     );
   }
