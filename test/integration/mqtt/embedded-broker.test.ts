@@ -23,6 +23,16 @@ const clientId = (label: string) => `embedded-${label}-${randomUUID().slice(0, 8
 
 type Version = 4 | 5;
 
+/** A session the broker keeps while its client is away (MQTT 5: for ten minutes). */
+function persistentSession(
+  protocolVersion: Version,
+  clientId: string,
+): IClientOptions & { protocolVersion: Version } {
+  return protocolVersion === 5
+    ? { protocolVersion, clientId, clean: false, properties: { sessionExpiryInterval: 600 } }
+    : { protocolVersion, clientId, clean: false };
+}
+
 async function connect(
   options: IClientOptions & { protocolVersion: Version },
   port = broker.port,
@@ -107,15 +117,7 @@ describe.each([4, 5] as const)('embedded broker, MQTT %s', (protocolVersion) => 
   it('queues QoS 1 and 2 messages for a persistent session while its client is away', async () => {
     const t = topic('offline');
     const id = clientId('offline');
-    const session: IClientOptions & { protocolVersion: Version } =
-      protocolVersion === 5
-        ? {
-            protocolVersion,
-            clientId: id,
-            clean: false,
-            properties: { sessionExpiryInterval: 600 },
-          }
-        : { protocolVersion, clientId: id, clean: false };
+    const session = persistentSession(protocolVersion, id);
     const first = await connect(session);
     await first.subscribeAsync(t, { qos: 2 });
     await first.endAsync();
@@ -372,15 +374,7 @@ describe('embedded broker with --persist', () => {
       const dir = mkdtempSync(join(tmpdir(), 'sinetstream-broker-'));
       const t = topic('persist');
       const id = clientId('persist');
-      const session: IClientOptions & { protocolVersion: Version } =
-        protocolVersion === 5
-          ? {
-              protocolVersion,
-              clientId: id,
-              clean: false,
-              properties: { sessionExpiryInterval: 600 },
-            }
-          : { protocolVersion, clientId: id, clean: false };
+      const session = persistentSession(protocolVersion, id);
 
       const before = await startEmbeddedBroker({ port: 0, persistDir: dir });
       const reader = await connect(session, before.port);

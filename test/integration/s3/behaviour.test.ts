@@ -50,6 +50,20 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return (page.Contents ?? []).map((object) => object.Key!);
 }
 
+/** A text writer of the config's `s3` service. */
+const textWriter = (config: Record<string, unknown>, topic: string) =>
+  new MessageWriter<string>({ service: 's3', config, topic, valueType: 'text' });
+
+/** A text reader of the config's `s3` service that stops after 1.5 s of silence. */
+const textReader = (config: Record<string, unknown>, topics: string) =>
+  new MessageReader<string>({
+    service: 's3',
+    config,
+    topics,
+    valueType: 'text',
+    receiveTimeoutMs: 1500,
+  });
+
 async function readAll<T>(reader: MessageReader<T>): Promise<T[]> {
   const values: T[] = [];
   for await (const message of reader) values.push(message.value);
@@ -61,12 +75,7 @@ describe('s3 objects as upstream lays them out', () => {
     const prefix = unique('layout');
     const config = configOf(s3Service(prefix, { name: 'hour', utc_offset: '+09:00' }));
     {
-      await using writer = await new MessageWriter<string>({
-        service: 's3',
-        config,
-        topic: 'sensor-1',
-        valueType: 'text',
-      }).open();
+      await using writer = await textWriter(config, 'sensor-1').open();
       // 2023-11-14T22:13:20.123456Z is 2023-11-15 07:13 at +09:00.
       await writer.publish('first', { timestamp: 1_700_000_000.123456 });
       await writer.publish('second', { timestamp: 1_700_000_000.5 });
@@ -88,21 +97,10 @@ describe('s3 objects as upstream lays them out', () => {
     const config = configOf(s3Service(prefix));
     const sent = Array.from({ length: 25 }, (_, i) => `message ${i}`);
     {
-      await using writer = await new MessageWriter<string>({
-        service: 's3',
-        config,
-        topic: 'ordered',
-        valueType: 'text',
-      }).open();
+      await using writer = await textWriter(config, 'ordered').open();
       for (const value of sent) await writer.publish(value);
     }
-    await using reader = await new MessageReader<string>({
-      service: 's3',
-      config,
-      topics: 'ordered',
-      valueType: 'text',
-      receiveTimeoutMs: 1500,
-    }).open();
+    await using reader = await textReader(config, 'ordered').open();
     expect(await readAll(reader)).toEqual(sent);
   });
 
@@ -110,21 +108,10 @@ describe('s3 objects as upstream lays them out', () => {
     const prefix = unique('any');
     const config = configOf(s3Service(prefix));
     for (const topic of ['a', 'b']) {
-      await using writer = await new MessageWriter<string>({
-        service: 's3',
-        config,
-        topic,
-        valueType: 'text',
-      }).open();
+      await using writer = await textWriter(config, topic).open();
       await writer.publish(`to ${topic}`);
     }
-    await using reader = await new MessageReader<string>({
-      service: 's3',
-      config,
-      topics: '*',
-      valueType: 'text',
-      receiveTimeoutMs: 1500,
-    }).open();
+    await using reader = await textReader(config, '*').open();
     const received: string[] = [];
     for await (const message of reader) received.push(`${message.topic}: ${message.value}`);
     expect(received.sort()).toEqual(['a: to a', 'b: to b']);
@@ -137,41 +124,19 @@ describe('s3 objects as upstream lays them out', () => {
       await admin.send(new PutObjectCommand({ Bucket: S3_BUCKET, Key: key, Body: 'x' }));
     }
     {
-      await using writer = await new MessageWriter<string>({
-        service: 's3',
-        config,
-        topic: 't',
-        valueType: 'text',
-      }).open();
+      await using writer = await textWriter(config, 't').open();
       await writer.publish('the message');
     }
-    await using reader = await new MessageReader<string>({
-      service: 's3',
-      config,
-      topics: 't',
-      valueType: 'text',
-      receiveTimeoutMs: 1500,
-    }).open();
+    await using reader = await textReader(config, 't').open();
     expect(await readAll(reader)).toEqual(['the message']);
   });
 
   it('start_from: end reads only objects put after the reader opened; seekToBeginning reads them all', async () => {
     const prefix = unique('start');
     const config = configOf(s3Service(prefix, { start_from: 'end' }));
-    await using writer = await new MessageWriter<string>({
-      service: 's3',
-      config,
-      topic: 't',
-      valueType: 'text',
-    }).open();
+    await using writer = await textWriter(config, 't').open();
     await writer.publish('before');
-    await using reader = await new MessageReader<string>({
-      service: 's3',
-      config,
-      topics: 't',
-      valueType: 'text',
-      receiveTimeoutMs: 1500,
-    }).open();
+    await using reader = await textReader(config, 't').open();
     await writer.publish('after');
     expect(await readAll(reader)).toEqual(['after']);
     await reader.seekToBeginning();
@@ -183,21 +148,10 @@ describe('s3 objects as upstream lays them out', () => {
     const { type_spec: spec } = s3Service(prefix);
     const config = { header: { version: 2 }, config: { s3: { type: 's3', s3: spec } } };
     {
-      await using writer = await new MessageWriter<string>({
-        service: 's3',
-        config,
-        topic: 't',
-        valueType: 'text',
-      }).open();
+      await using writer = await textWriter(config, 't').open();
       await writer.publish('from a v2 file');
     }
-    await using reader = await new MessageReader<string>({
-      service: 's3',
-      config,
-      topics: 't',
-      valueType: 'text',
-      receiveTimeoutMs: 1500,
-    }).open();
+    await using reader = await textReader(config, 't').open();
     expect(await readAll(reader)).toEqual(['from a v2 file']);
   });
 });
