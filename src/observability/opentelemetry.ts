@@ -185,15 +185,25 @@ export class ClientTracing {
   }
 }
 
-/** The conventions' instruments, fed by every reader and writer. */
+/**
+ * The meter of a registered meter provider, or `undefined` without one: then every instrument
+ * would be a no-op that still costs a wrapper around each publish and message. Unlike traces,
+ * the API has no proxy for metrics, so instruments made before a provider is registered stay
+ * no-ops; asked at each open, as docs/observability.md says to register first.
+ */
+export function registeredMeter(api: OpenTelemetry): OpenTelemetryApi.Meter | undefined {
+  const meter = api.metrics.getMeter('sinetstream');
+  return meter === api.createNoopMeter() ? undefined : meter;
+}
+
+/** The conventions' instruments on one meter, fed by every reader and writer. */
 export class OpenTelemetryMetrics implements MessageSink {
   readonly #sent: OpenTelemetryApi.Counter;
   readonly #consumed: OpenTelemetryApi.Counter;
   readonly #operationDuration: OpenTelemetryApi.Histogram;
   readonly #processDuration: OpenTelemetryApi.Histogram;
 
-  constructor(api: OpenTelemetry) {
-    const meter = api.metrics.getMeter('sinetstream');
+  constructor(meter: OpenTelemetryApi.Meter) {
     const advice = { explicitBucketBoundaries: DURATION_BUCKETS };
     this.#sent = meter.createCounter('messaging.client.sent.messages', {
       description: 'Messages a writer sent',

@@ -14,6 +14,7 @@ import { importOptional } from '../../src/observability/opentelemetry.js';
 import { installOpenTelemetry, summarize } from '../support/tracing.js';
 
 const BLOCK_OPENTELEMETRY = new URL('../support/block-opentelemetry.ts', import.meta.url).pathname;
+const LATE_METER_PROVIDER = new URL('../support/late-meter-provider.ts', import.meta.url).pathname;
 const WITHOUT_OPENTELEMETRY = new URL('../support/without-opentelemetry.ts', import.meta.url)
   .pathname;
 
@@ -113,6 +114,16 @@ describe('metrics for collectors', () => {
     expect(counted('messaging.client.consumed.messages')).toEqual([3]);
     expect(timed('messaging.client.operation.duration')).toEqual([3]);
     expect(timed('messaging.process.duration')).toEqual([3]);
+  });
+
+  it('counts the writers that open after the program registers its meter provider', () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', LATE_METER_PROVIDER], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.stderr).not.toContain('Error');
+    // Before the provider, instruments would be no-ops: nothing is counted, nothing is kept.
+    expect(JSON.parse(child.stdout)).toEqual({ after: 2 });
   });
 
   it('exposes the same counts as Prometheus series', async () => {
