@@ -186,6 +186,7 @@ export class MessageReader<
           held?.end();
           await this.#settle(handled);
         }
+        const asked = telemetry ? performance.now() : undefined;
         taken = await this.#receive(reader);
         if (!taken) return;
         let message: Message<ValueOf<T, V>> | undefined;
@@ -196,7 +197,7 @@ export class MessageReader<
           throw error;
         }
         if (!message) return;
-        held = telemetry?.consume(taken);
+        held = telemetry?.consume(taken, asked);
         yield message;
       }
     } finally {

@@ -214,7 +214,8 @@ export class OpenTelemetryMetrics implements MessageSink {
       unit: '{message}',
     });
     this.#operationDuration = meter.createHistogram('messaging.client.operation.duration', {
-      description: 'How long a publish took, until the broker had the message',
+      description:
+        'How long a publish took (until the broker had the message) or a receive (until a message came)',
       unit: 's',
       advice,
     });
@@ -234,6 +235,11 @@ export class OpenTelemetryMetrics implements MessageSink {
       ...(identity.consumerGroup !== undefined ? { [CONSUMER_GROUP]: identity.consumerGroup } : {}),
     };
     const failed = (type: string): Attributes => ({ ...attributes, [ERROR_TYPE]: type });
+    const receive: Attributes = {
+      ...attributes,
+      [OPERATION_TYPE]: 'receive',
+      [OPERATION_NAME]: 'receive',
+    };
     return {
       sent: (_bytes, seconds) => {
         this.#sent.add(1, attributes);
@@ -243,7 +249,10 @@ export class OpenTelemetryMetrics implements MessageSink {
         this.#sent.add(1, failed(type));
         this.#operationDuration.record(seconds, failed(type));
       },
-      consumed: () => this.#consumed.add(1, attributes),
+      consumed: (_bytes, receiveSeconds) => {
+        this.#consumed.add(1, attributes);
+        if (receiveSeconds !== undefined) this.#operationDuration.record(receiveSeconds, receive);
+      },
       processed: (seconds) => this.#processDuration.record(seconds, attributes),
       readFailed: (type) => this.#consumed.add(1, failed(type)),
     };

@@ -83,10 +83,15 @@ export class ClientTelemetry {
     for (const sink of this.#sinks) sink.sent(bodySize, seconds);
   }
 
-  /** A message handed to the user: its `process` span and the consumed counter. */
-  consume(received: ReceivedMessage): HeldMessage {
+  /**
+   * A message handed to the user: its `process` span and the consumed counter, and with
+   * `receiveStarted` (a `performance.now()`), the duration of the receive that returned it.
+   */
+  consume(received: ReceivedMessage, receiveStarted?: number): HeldMessage {
     const bodySize = received.bytes.length;
-    for (const sink of this.#sinks) sink.consumed(bodySize);
+    const receiveSeconds =
+      receiveStarted === undefined ? undefined : (performance.now() - receiveStarted) / 1000;
+    for (const sink of this.#sinks) sink.consumed(bodySize, receiveSeconds);
     const processing: Processing | undefined = this.#tracing?.process(
       received.topic,
       bodySize,

@@ -108,12 +108,17 @@ describe('metrics for collectors', () => {
       named(name).flatMap((m) => (m as SumMetricData).dataPoints.filter(mine).map((p) => p.value));
     const timed = (name: string) =>
       named(name).flatMap((m) =>
-        (m as HistogramMetricData).dataPoints.filter(mine).map((p) => p.value.count),
+        (m as HistogramMetricData).dataPoints
+          .filter(mine)
+          .map((p) => [p.attributes['messaging.operation.name'], p.value.count]),
       );
     expect(counted('messaging.client.sent.messages')).toEqual([3]);
     expect(counted('messaging.client.consumed.messages')).toEqual([3]);
-    expect(timed('messaging.client.operation.duration')).toEqual([3]);
-    expect(timed('messaging.process.duration')).toEqual([3]);
+    expect(timed('messaging.client.operation.duration')).toEqual([
+      ['publish', 3],
+      ['receive', 3],
+    ]);
+    expect(timed('messaging.process.duration')).toEqual([['process', 3]]);
   });
 
   it('counts the writers that open after the program registers its meter provider', () => {
@@ -135,7 +140,12 @@ describe('metrics for collectors', () => {
     expect(text).toContain(
       `sinetstream_message_bytes_total{${labels},role="writer"} ${writer.metrics.msgBytesTotal}`,
     );
-    expect(text).toContain(`messaging_client_operation_duration_seconds_count{${labels}} 5`);
+    expect(text).toContain(
+      `messaging_client_operation_duration_seconds_count{${labels},operation="publish"} 5`,
+    );
+    expect(text).toContain(
+      `messaging_client_operation_duration_seconds_count{${labels},operation="receive"} 5`,
+    );
     expect(text).toContain(`messaging_process_duration_seconds_count{${labels}} 5`);
   });
 });
