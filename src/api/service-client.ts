@@ -1,7 +1,12 @@
 import { inspect } from 'node:util';
 import type { ResolvedService } from '../config/resolve.js';
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
-import { AlreadyConnectedError, NotOpenError, SinetError } from '../errors.js';
+import {
+  AlreadyConnectedError,
+  InvalidArgumentError,
+  NotOpenError,
+  SinetError,
+} from '../errors.js';
 import { type Metrics, MetricsRecorder } from '../metrics/index.js';
 import { ClientTelemetry } from '../observability/telemetry.js';
 import { defaultRegistry } from '../plugins/builtins.js';
@@ -120,6 +125,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   async #open(): Promise<void> {
     const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
+    this.#checkTopics(plugin);
     this.#envelope = await buildEnvelope(this.resolved, this.#registry);
     await this.prepare(this.#registry);
     const context = await pluginContext(
@@ -151,6 +157,17 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
       throw error instanceof SinetError
         ? error
         : new SinetError(`${this.describe()}: open failed: ${String(error)}`, { cause: error });
+    }
+  }
+
+  #checkTopics(plugin: BrokerPlugin): void {
+    for (const topic of this.resolved.topics) {
+      const problem = plugin.topicProblem?.(topic, this.role);
+      if (problem === undefined) continue;
+      const shown = topic.length > 80 ? `${topic.slice(0, 80)}...` : topic;
+      throw new InvalidArgumentError(
+        `${this.describe()}: topic ${JSON.stringify(shown)} cannot be used: ${problem}`,
+      );
     }
   }
 

@@ -193,6 +193,13 @@ export interface BrokerPlugin {
    * them from version 5 only). Absent: none.
    */
   readonly headers?: HeaderSupport | ((context: PluginContext) => HeaderSupport);
+  /**
+   * Why `topic` cannot be a writer's (`role: 'writer'`) or a reader's topic on this broker,
+   * or `undefined` when it can. Core asks before the reader or writer is created and refuses
+   * the open with InvalidArgumentError naming the topic and the reason, so that a topic the
+   * broker would refuse fails at once rather than at the first publish, or never.
+   */
+  topicProblem?(topic: string, role: 'reader' | 'writer'): string | undefined;
   /** A writer for one topic; core opens it. */
   createWriter(context: WriterContext): PluginWriter;
   /** A reader of the context's topics; core opens it. */
