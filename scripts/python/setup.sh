@@ -15,12 +15,15 @@ python="${PYTHON:-python3}"
 # The broker plugins' client libraries are pinned to versions checked with them:
 # sinetstream-mqtt 1.10.0 needs paho-mqtt < 2 (2.x changed the Client constructor), and
 # sinetstream-kafka 1.10.0 runs on kafka-python-ng (the maintained kafka-python fork);
-# sinetstream-s3 1.10.0 takes any boto3.
+# sinetstream-s3 1.10.0 takes any boto3. sinetstream-type-image 1.10.0 requires opencv-python
+# by name (opencv-python-headless does not satisfy it); its wheel needs libGL.so.1.
 packages=(
   sinetstream==1.10.0 sinetstream-iostream==1.10.0 sinetstream-comp-lz4==1.10.0
   sinetstream-mqtt==1.10.0 paho-mqtt==1.6.1
   sinetstream-kafka==1.10.0 kafka-python-ng==2.2.3
   sinetstream-s3==1.10.0 boto3==1.44.5
+  sinetstream-type-ndarray==1.10.0 sinetstream-type-image==1.10.0
+  numpy==2.4.6 opencv-python==5.0.0.93
 )
 
 run_as_root() {
@@ -62,6 +65,8 @@ import sinetstreamplugin.compression.lz4
 import sinetstreamplugin.kafka
 import sinetstreamplugin.mqtt
 import sinetstreamplugin.s3
+import sinetstreamplugin.valuetype.image  # imports cv2: fails without libGL.so.1
+import sinetstreamplugin.valuetype.ndarray
 import paho.mqtt.client as paho
 
 paho.Client(client_id="setup-check")  # paho-mqtt 2.x would need a CallbackAPIVersion
