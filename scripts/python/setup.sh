@@ -56,6 +56,15 @@ if [ -f "$marker" ] && [ "$(cat "$marker")" = "$wanted" ]; then
   exit 0
 fi
 
+# opencv-python's wheel links libGL and GLib's libgthread, which slim machines lack.
+libs="$(ldconfig -p 2>/dev/null || true)"
+if command -v apt-get >/dev/null &&
+  ! { grep -q 'libGL\.so\.1' <<<"$libs" && grep -q 'libgthread-2\.0\.so\.0' <<<"$libs"; }; then
+  run_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+  run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    libgl1 libglib2.0-0 </dev/null
+fi
+
 "$venv/bin/python" -m pip install --quiet --no-input --disable-pip-version-check \
   "${packages[@]}" </dev/null
 # Importing the plugins checks that their client libraries fit (paho's 1.x API, kafka's).

@@ -190,7 +190,8 @@ function decodeNpy(bytes: Uint8Array): Ndarray {
       `shape (${shape.join(', ')}) of ${info.dtype} needs ${expected} bytes of data, the message has ${present}`,
     );
   }
-  const copy = bytes.slice(dataOffset);
+  // A copy: the data must be aligned for the typed array, and a Buffer's slice would share memory.
+  const copy = new Uint8Array(bytes.subarray(dataOffset));
   if (byteOrder !== NATIVE_ORDER) swapBytes(copy, info.numberSize);
   const array: Ndarray = {
     dtype: info.dtype,

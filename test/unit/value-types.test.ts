@@ -143,6 +143,12 @@ describe('value_type: ndarray', () => {
     }
   });
 
+  it('reads a message held in a Buffer from the shared pool', () => {
+    const array: Ndarray = { dtype: 'int16', shape: [2], data: Int16Array.of(-2, 3) };
+    const pooled = Buffer.from(ndarrayValueType.serialize(array));
+    expect(ndarrayValueType.deserialize(pooled).data).toEqual(array.data);
+  });
+
   it('writes the header numpy writes', () => {
     const bytes = ndarrayValueType.serialize({
       dtype: 'int32',
