@@ -62,7 +62,7 @@ const ARRAYS = {
 } as const;
 
 /** Deterministic bytes, so a failure names the same case every run. */
-function pseudoRandomBytes(length: number, seed: number): Uint8Array {
+function pseudoRandomBytes(length: number, seed: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(length);
   let state = seed * 2654435761 + 1;
   for (let i = 0; i < length; i++) {
