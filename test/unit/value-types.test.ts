@@ -8,6 +8,8 @@ import {
   type Image,
   InvalidArgumentError,
   InvalidMessageError,
+  MessageReader,
+  MessageWriter,
   type Ndarray,
 } from '../../src/index.js';
 import type { ValueTypePlugin } from '../../src/spi/index.js';
@@ -284,6 +286,25 @@ describe('value_type: image', () => {
     );
     const truncated = imageValueType.serialize(rgb).subarray(0, 40);
     expect(() => imageValueType.deserialize(truncated)).toThrow(InvalidMessageError);
+  });
+
+  it('crosses a broker with the args of the config file', async () => {
+    const config = {
+      s: {
+        type: 'memory',
+        brokers: 'value-types-image',
+        topic: 't',
+        value_type: { name: 'image', args: { img_format: 'jpg' } },
+      },
+    };
+    await using reader = await new MessageReader<Image>({ config, receiveTimeoutMs: 100 }).open();
+    await using writer = await new MessageWriter<Image>({ config }).open();
+    await writer.publish(rgb);
+    const received: Image[] = [];
+    for await (const message of reader) received.push(message.value);
+    expect(received.map((image) => [image.width, image.height, image.encoded?.[0]])).toEqual([
+      [3, 2, 0xff],
+    ]);
   });
 
   it('takes image args from the config', async () => {
