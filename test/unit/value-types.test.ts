@@ -145,6 +145,18 @@ describe('value_type: ndarray', () => {
     }
   });
 
+  it.runIf('Float16Array' in globalThis)('takes a Float16Array for float16', () => {
+    const Float16 = (
+      globalThis as unknown as { Float16Array: new (values: number[]) => Uint16Array }
+    ).Float16Array;
+    const bytes = ndarrayValueType.serialize({
+      dtype: 'float16',
+      shape: [2],
+      data: new Float16([1.5, -2]),
+    });
+    expect(ndarrayValueType.deserialize(bytes).data).toEqual(Uint16Array.of(0x3e00, 0xc000));
+  });
+
   it('reads a message held in a Buffer from the shared pool', () => {
     const array: Ndarray = { dtype: 'int16', shape: [2], data: Int16Array.of(-2, 3) };
     const pooled = Buffer.from(ndarrayValueType.serialize(array));
