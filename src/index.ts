@@ -43,3 +43,5 @@ export {
   type PrometheusRegistry,
 } from './observability/prometheus.js';
 export type { MessageHeaders } from './spi/types.js';
+export type { Image } from './value-types/image.js';
+export type { Ndarray, NdarrayDataTypes, NdarrayDtype } from './value-types/ndarray.js';

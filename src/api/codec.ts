@@ -1,9 +1,10 @@
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import { defaultRegistry } from '../plugins/builtins.js';
-import { loadService } from './load-service.js';
+import { loadService, stderrLogger } from './load-service.js';
 import type { CommonOptions } from './options.js';
 import { buildEnvelope } from './pipeline.js';
 import { toTimestampUs } from './timestamp.js';
+import { loadValueType } from './value-type.js';
 
 export interface EncoderOptions<T> extends CommonOptions {
   /** Turns a value into bytes; beats `valueType`. */
@@ -60,7 +61,8 @@ async function codecParts(options: CommonOptions) {
   const resolved = loadService(options, 'codec');
   const registry = options.registry ?? defaultRegistry;
   const envelope = await buildEnvelope(resolved, registry);
-  return { envelope, valueType: () => registry.valueType(resolved.valueType) };
+  const logger = options.logger ?? stderrLogger;
+  return { envelope, valueType: () => loadValueType(resolved, registry, logger) };
 }
 
 /**

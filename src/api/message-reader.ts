@@ -13,6 +13,7 @@ import { loadService } from './load-service.js';
 import { Message } from './message.js';
 import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
 import { type PluginHandle, ServiceClient } from './service-client.js';
+import { loadValueType } from './value-type.js';
 
 /** What MessageReader and AsyncMessageReader share: topics, timeout, decoding. */
 export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClient<H> {
@@ -40,7 +41,7 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
     const custom = this.#options.valueDeserializer;
     if (custom) this.#deserialize = custom;
     else {
-      const valueType = await registry.valueType(this.resolved.valueType);
+      const valueType = await loadValueType(this.resolved, registry, this.logger);
       this.#deserialize = (bytes) => valueType.deserialize(bytes) as T;
     }
   }

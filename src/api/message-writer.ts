@@ -14,6 +14,7 @@ import { loadService } from './load-service.js';
 import type { ServiceTypeName, ValueOf, ValueTypeName, WriterOptions } from './options.js';
 import { ServiceClient } from './service-client.js';
 import { toTimestampUs } from './timestamp.js';
+import { loadValueType } from './value-type.js';
 
 /** Options of one `publish`. */
 export interface PublishOptions {
@@ -46,7 +47,7 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
     const custom = this.#options.valueSerializer;
     if (custom) this.#serialize = custom;
     else {
-      const valueType = await registry.valueType(this.resolved.valueType);
+      const valueType = await loadValueType(this.resolved, registry, this.logger);
       this.#serialize = (value) => valueType.serialize(value);
     }
   }

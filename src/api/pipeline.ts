@@ -6,6 +6,7 @@ import { InvalidArgumentError, UnsupportedServiceTypeError } from '../errors.js'
 import { readParameters, twinsOf } from '../spi/read-parameters.js';
 import type { PluginModule, PluginRegistry } from '../spi/registry.js';
 import type { BrokerPlugin, Logger, PluginContext } from '../spi/types.js';
+import { loadValueType } from './value-type.js';
 
 /** The envelope a service's compression, encryption and format settings describe. */
 export async function buildEnvelope(
@@ -82,7 +83,7 @@ async function encodeMessage(
     logger,
   });
   const envelope = await buildEnvelope(resolved, registry);
-  const valueType = await registry.valueType(resolved.valueType);
+  const valueType = await loadValueType(resolved, registry, logger);
   const serializable =
     typeof value === 'string' && resolved.valueType === 'byte_array'
       ? new TextEncoder().encode(value)

@@ -24,6 +24,8 @@ export interface ResolvedService {
   readonly consistency: Consistency;
   readonly clientId: string;
   readonly valueType: string;
+  /** `value_type.args`, file then API; undefined when neither gave any. */
+  readonly valueTypeArgs: Readonly<Record<string, unknown>> | undefined;
   readonly receiveTimeoutMs: number;
   /** Messages a reader may hold that the user has not finished with. */
   readonly maxUnackedMessages: number;
@@ -94,6 +96,38 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+interface ValueTypeSetting {
+  readonly name?: string;
+  readonly args?: Readonly<Record<string, unknown>>;
+}
+
+/** `value_type` as a name, or upstream's long form `{name, args}` (checked by COMMON_KEY_CHECKS). */
+function valueTypeSetting(value: unknown): ValueTypeSetting {
+  if (typeof value === 'string') return { name: value };
+  if (!isMapping(value)) return {};
+  return {
+    name: value.name as string | undefined,
+    args: isMapping(value.args) ? value.args : undefined,
+  };
+}
+
+/**
+ * The API's `value_type` beats the file's; the file's args go with the file's name only, so
+ * that naming another type in the API does not hand it args meant for the first.
+ */
+function mergeValueType(
+  file: unknown,
+  api: unknown,
+): { name: string; args?: Record<string, unknown> } {
+  const fromFile = valueTypeSetting(file);
+  const fromApi = valueTypeSetting(api);
+  const name = fromApi.name ?? fromFile.name ?? 'byte_array';
+  const fileArgs =
+    fromFile.name === undefined || fromFile.name === name ? fromFile.args : undefined;
+  if (fileArgs === undefined) return { name, args: fromApi.args && { ...fromApi.args } };
+  return { name, args: fromApi.args ? deepMerge({ ...fileArgs }, fromApi.args) : { ...fileArgs } };
+}
+
 /** As AMQP's customary prefetch: enough to keep a fast loop busy, little held on a crash. */
 const DEFAULT_MAX_UNACKED = 100;
 
@@ -145,7 +179,7 @@ export function resolveService(input: ResolveInput): ResolvedService {
       `${where}compression.level: expected a number, got ${describe(level)}`,
     );
   }
-  const valueType = common.value_type ?? 'byte_array';
+  const valueType = mergeValueType(fileCommon.value_type, apiCommon.value_type);
   const tls = common.tls;
   const clientId = common.client_id;
   if (typeof clientId === 'string' && Buffer.byteLength(clientId) > MAX_CLIENT_ID_BYTES) {
@@ -164,7 +198,8 @@ export function resolveService(input: ResolveInput): ResolvedService {
     consistency:
       common.consistency === undefined ? 'AT_MOST_ONCE' : toConsistency(common.consistency, where),
     clientId: typeof clientId === 'string' && clientId !== '' ? clientId : makeClientId(),
-    valueType: typeof valueType === 'string' ? valueType : (valueType as { name: string }).name,
+    valueType: valueType.name,
+    valueTypeArgs: valueType.args,
     receiveTimeoutMs: toTimeout(common.receive_timeout_ms),
     maxUnackedMessages: (common.max_unacked_messages as number | undefined) ?? DEFAULT_MAX_UNACKED,
     maxMessageSize: (common.max_message_size as number | undefined) ?? DEFAULT_MAX_MESSAGE_SIZE,

@@ -88,8 +88,12 @@ export const COMMON_KEY_CHECKS: Readonly<Record<string, { check: Check; expected
     expected: 'a name or 0, 1, 2',
   },
   value_type: {
-    check: (v) => typeof v === 'string' || (isMapping(v) && typeof v.name === 'string'),
-    expected: 'a string',
+    check: (v) =>
+      typeof v === 'string' ||
+      (isMapping(v) &&
+        (v.name === undefined || typeof v.name === 'string') &&
+        (v.args === undefined || v.args === null || isMapping(v.args))),
+    expected: 'a name, or a mapping of name and args',
   },
   receive_timeout_ms: { check: isTimeout, expected: 'a number of milliseconds' },
   max_unacked_messages: {

@@ -35,6 +35,14 @@ export function createRegistry(): PluginRegistry {
     )
     .registerValueType('byte_array', byteArrayValueType)
     .registerValueType('text', textValueType)
+    .registerValueType(
+      'ndarray',
+      async () => (await import('../value-types/ndarray.js')).ndarrayValueType,
+    )
+    .registerValueType(
+      'image',
+      async () => (await import('../value-types/image.js')).imageValueType,
+    )
     .registerCompression('gzip', gzipCompression)
     .registerCompression(
       'zstd',
