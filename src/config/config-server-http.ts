@@ -35,6 +35,9 @@ const API_PATH = '/api/v1';
 const EXPIRY_MARGIN_MS = 5_000;
 /** The part of an error answer quoted in the message: the server's reason, not a whole page. */
 const QUOTED_BODY_CHARS = 200;
+/** OpenSSL's codes for a chain that ends at no trusted CA, which a private CA fixes. */
+const UNTRUSTED_CERTIFICATE =
+  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/;
 
 export function defaultAuthFile(home = homedir()): string {
   return join(home, '.config', 'sinetstream', 'auth.json');
@@ -229,10 +232,18 @@ export class ConfigServerSession {
         );
       }
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new ConnectionError(
-        `${this.#describe(method, path)}: ${cause?.message ?? (error as Error).message}`,
-        { cause: error, code: cause?.code, retriable: true },
-      );
+      const reason = cause?.message ?? (error as Error).message;
+      if (cause?.code !== undefined && UNTRUSTED_CERTIFICATE.test(cause.code)) {
+        throw new ConnectionError(
+          `${this.#describe(method, path)}: the server's TLS certificate is not trusted (${reason.replace(/; if the root CA.*$/, '')}); give its CA certificate as configServer.caCerts`,
+          { cause: error, code: cause.code, retriable: false },
+        );
+      }
+      throw new ConnectionError(`${this.#describe(method, path)}: ${reason}`, {
+        cause: error,
+        code: cause?.code,
+        retriable: true,
+      });
     }
   }
 

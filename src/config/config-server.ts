@@ -247,7 +247,7 @@ class SecretFetcher {
  * (`ssh-rsa`, e, n), base64 without padding, as `ssh-keygen -l` prints after `SHA256:`.
  */
 export function publicKeyFingerprint(key: KeyObject): string {
-  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  const jwk = (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'jwk' });
   const field = (bytes: Buffer) => {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(bytes.length);
