@@ -3,7 +3,7 @@ import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import { defaultRegistry } from '../plugins/builtins.js';
 import { fetchService, loadService, usesConfigServer } from './load-service.js';
 import type { CommonOptions } from './options.js';
-import { buildEnvelope } from './pipeline.js';
+import { buildEnvelope, serviceRegistry } from './pipeline.js';
 import { toTimestampUs } from './timestamp.js';
 
 export interface EncoderOptions<T> extends CommonOptions {
@@ -61,7 +61,7 @@ async function codecParts(options: CommonOptions, keys: KeyNeed) {
   const resolved = usesConfigServer(options)
     ? await fetchService(options, 'codec', keys)
     : loadService(options, 'codec');
-  const registry = options.registry ?? defaultRegistry;
+  const registry = await serviceRegistry(resolved, options.registry ?? defaultRegistry);
   const envelope = await buildEnvelope(resolved, registry);
   return { envelope, valueType: () => registry.valueType(resolved.valueType) };
 }

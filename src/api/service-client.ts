@@ -16,7 +16,7 @@ import type {
 import { headerSupportOf } from './headers.js';
 import { type PendingService, type ServiceSource, stderrLogger } from './load-service.js';
 import type { CommonOptions } from './options.js';
-import { buildEnvelope, loadBrokerPlugin, pluginContext } from './pipeline.js';
+import { buildEnvelope, loadBrokerPlugin, pluginContext, serviceRegistry } from './pipeline.js';
 
 type State = 'created' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -128,16 +128,11 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   async #open(): Promise<void> {
     this.#resolved ??= await this.#pending!.fetch();
-    const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
-    this.#envelope = await buildEnvelope(this.resolved, this.#registry);
-    await this.prepare(this.#registry);
-    const context = await pluginContext(
-      this.resolved,
-      plugin,
-      this.role,
-      this.logger,
-      this.#registry,
-    );
+    const registry = await serviceRegistry(this.resolved, this.#registry);
+    const plugin = await loadBrokerPlugin(this.resolved, registry);
+    this.#envelope = await buildEnvelope(this.resolved, registry);
+    await this.prepare(registry);
+    const context = await pluginContext(this.resolved, plugin, this.role, this.logger, registry);
     this.#headerSupport = headerSupportOf(plugin, context);
     const group = context.params.group_id;
     this.#telemetry = await ClientTelemetry.open(

@@ -286,7 +286,9 @@ describe('config server errors, as upstream names them', () => {
     await fixture.stop();
     await expect(
       new MessageWriter({ config: 'x', configServer: { authFile } }).open(),
-    ).rejects.toThrow(/^config server http:\/\/127.0.0.1:\d+: POST \/api\/v1\/authentication: .*ECONNREFUSED/);
+    ).rejects.toThrow(
+      /^config server http:\/\/127.0.0.1:\d+: POST \/api\/v1\/authentication: .*ECONNREFUSED/,
+    );
   });
 });
 
