@@ -71,7 +71,7 @@ export async function readAuthFile(path: string, configName: string): Promise<Au
   }
   const server = isMapping(parsed) ? parsed['config-server'] : undefined;
   if (!isMapping(server)) throw new InvalidConfigError(`${path}: no "config-server" mapping`);
-  const text_ = (key: string): string => {
+  const field = (key: string): string => {
     const value = server[key];
     if (typeof value !== 'string' || value === '') {
       throw new InvalidConfigError(`${path}: config-server.${key} is not a non-empty string`);
@@ -79,9 +79,9 @@ export async function readAuthFile(path: string, configName: string): Promise<Au
     return value;
   };
   return {
-    address: text_('address').replace(/\/+$/, ''),
-    user: text_('user'),
-    secretKey: new Secret(new TextEncoder().encode(text_('secret-key'))),
+    address: field('address').replace(/\/+$/, ''),
+    user: field('user'),
+    secretKey: new Secret(new TextEncoder().encode(field('secret-key'))),
     path,
   };
 }

@@ -1,5 +1,5 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { publicKeyFingerprint } from '../../src/config/config-server.js';
@@ -299,6 +299,14 @@ describe('config as a name, used wrongly', () => {
     await expect(new MessageWriter({ config: 'name' }).open()).rejects.toThrow(
       /config "name" names a config on the SINETStream config server, which needs the API key file .*auth\.json.*pass an object as config/,
     );
+  });
+
+  it('an auth.json without a key it needs: InvalidConfigError naming file and key', async () => {
+    const authFile = join(home, 'broken-auth.json');
+    writeFileSync(authFile, JSON.stringify({ 'config-server': { address: server.address } }));
+    const open = new MessageWriter({ config: 'x', configServer: { authFile } }).open();
+    await expect(open).rejects.toThrow(InvalidConfigError);
+    await expect(open).rejects.toThrow(`${authFile}: config-server.user is not a non-empty string`);
   });
 
   it('a YAML document as a string: InvalidArgumentError asking for an object', async () => {
