@@ -89,6 +89,17 @@ describe('plugin: in a service', () => {
     expect(values).toEqual(['QUIET']);
   });
 
+  it('naming a module that cannot be imported is UnsupportedServiceTypeError naming it', async () => {
+    const config = {
+      s: { type: 'memory', topic: 't', plugin: 'sinetstream-plugin-not-installed' },
+    };
+    const open = new MessageWriter({ config }).open();
+    await expect(open).rejects.toThrow(UnsupportedServiceTypeError);
+    await expect(open).rejects.toThrow(
+      'service "s": plugin: cannot import module "sinetstream-plugin-not-installed"',
+    );
+  });
+
   it('without it, the same service does not know those names', async () => {
     const config = { s: { type: 'memory', topic: 't', value_type: 'shout' } };
     const registry = createRegistry();
