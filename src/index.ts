@@ -24,6 +24,7 @@ export type {
   ValueTypes,
   WriterOptions,
 } from './api/options.js';
+export type { ConfigServerOptions } from './config/config-server-http.js';
 export { loadConfigFromUrl } from './config/find.js';
 export * from './errors.js';
 export type { Metrics } from './metrics/index.js';

@@ -9,7 +9,7 @@ import type {
   ReceivedMessage,
 } from '../spi/types.js';
 import { NO_HEADERS } from './headers.js';
-import { loadService } from './load-service.js';
+import { serviceSource } from './load-service.js';
 import { Message } from './message.js';
 import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
 import { type PluginHandle, ServiceClient } from './service-client.js';
@@ -24,7 +24,7 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
   protected readonly closed = new AbortController();
 
   constructor(options: ReaderOptions<T>) {
-    super(loadService(options, 'reader'), options);
+    super(serviceSource(options, 'reader'), options);
     this.#options = options;
   }
 

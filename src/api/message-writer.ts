@@ -10,7 +10,7 @@ import type {
   WriterContext,
 } from '../spi/types.js';
 import { carriesHeaders, checkHeaders, type HeadersInit } from './headers.js';
-import { loadService } from './load-service.js';
+import { serviceSource } from './load-service.js';
 import type { ServiceTypeName, ValueOf, ValueTypeName, WriterOptions } from './options.js';
 import { ServiceClient } from './service-client.js';
 import { toTimestampUs } from './timestamp.js';
@@ -35,7 +35,7 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
   #serialize: ((value: T) => Uint8Array) | undefined;
 
   constructor(options: WriterOptions<T>) {
-    super(loadService(options, 'writer'), options);
+    super(serviceSource(options, 'writer'), options);
     this.#options = options;
   }
 

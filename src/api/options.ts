@@ -1,3 +1,4 @@
+import type { ConfigServerOptions } from '../config/config-server-http.js';
 import type { InvalidMessageError } from '../errors.js';
 import type { AMQP10_PARAMETERS } from '../plugins/amqp10/parameters.js';
 import type { AMQP091_PARAMETERS } from '../plugins/amqp091/parameters.js';
@@ -76,8 +77,15 @@ export interface CommonOptions<
    * directory), then `~/.config/sinetstream/config.yml`.
    */
   configFile?: string;
-  /** A config document given inline, shaped like the file (v1, or v2/v3 with `header` + `config`). */
-  config?: Record<string, unknown>;
+  /**
+   * A config document given inline as an object, shaped like the file (v1, or v2/v3 with
+   * `header` + `config`); or, as a string, the name of a config on the SINETStream config
+   * server (upstream `config=NAME`), fetched by `open()` with the API key in
+   * `~/.config/sinetstream/auth.json` (see `configServer` and docs/config-server.md).
+   */
+  config?: string | Record<string, unknown>;
+  /** How to reach the config server when `config` is a name: API key file, private CA, timeout. */
+  configServer?: ConfigServerOptions;
   /** Use no config file at all: every parameter comes from these options (upstream `no_config`). */
   noConfig?: boolean;
   /** Plugins to use instead of the built-in set, e.g. `createRegistry().registerBroker(...)`. */

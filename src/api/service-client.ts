@@ -19,9 +19,9 @@ import type {
   PluginContext,
 } from '../spi/types.js';
 import { headerSupportOf } from './headers.js';
-import { stderrLogger } from './load-service.js';
+import { type PendingService, type ServiceSource, stderrLogger } from './load-service.js';
 import type { CommonOptions } from './options.js';
-import { buildEnvelope, loadBrokerPlugin, pluginContext } from './pipeline.js';
+import { buildEnvelope, loadBrokerPlugin, pluginContext, serviceRegistry } from './pipeline.js';
 
 type State = 'created' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -46,7 +46,8 @@ export interface PluginHandle {
  * `await using`, and metrics.
  */
 export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisposable {
-  readonly #resolved: ResolvedService;
+  #resolved: ResolvedService | undefined;
+  readonly #pending: PendingService | undefined;
   protected readonly logger: Logger;
   protected readonly recorder = new MetricsRecorder();
   readonly #registry: PluginRegistry;
@@ -58,8 +59,9 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   #headerSupport: HeaderSupport = { unsupported: 'not open' };
   #telemetry: ClientTelemetry | undefined;
 
-  protected constructor(resolved: ResolvedService, options: CommonOptions) {
-    this.#resolved = resolved;
+  protected constructor(source: ServiceSource, options: CommonOptions) {
+    if ('fetch' in source) this.#pending = source;
+    else this.#resolved = source;
     this.logger = options.logger ?? stderrLogger;
     this.#registry = options.registry ?? defaultRegistry;
   }
@@ -69,11 +71,17 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
    * decrypted config values: a field would show in `util.inspect` and `JSON.stringify`.
    */
   protected get resolved(): ResolvedService {
+    if (!this.#resolved) {
+      throw new NotOpenError(
+        `${this.describe()} takes its service from the config server: its settings are known once open() has resolved`,
+      );
+    }
     return this.#resolved;
   }
 
+  /** The service name; with a config-server config, the `service` option until open. */
   get service(): string {
-    return this.resolved.service;
+    return this.#resolved?.service ?? this.#pending!.name;
   }
 
   /** Given, or generated (`sinetstream-<uuid>`) when absent. */
@@ -124,17 +132,13 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   async #open(): Promise<void> {
-    const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
+    this.#resolved ??= await this.#pending!.fetch();
+    const registry = await serviceRegistry(this.resolved, this.#registry);
+    const plugin = await loadBrokerPlugin(this.resolved, registry);
     this.#checkTopics(plugin);
-    this.#envelope = await buildEnvelope(this.resolved, this.#registry);
-    await this.prepare(this.#registry);
-    const context = await pluginContext(
-      this.resolved,
-      plugin,
-      this.role,
-      this.logger,
-      this.#registry,
-    );
+    this.#envelope = await buildEnvelope(this.resolved, registry);
+    await this.prepare(registry);
+    const context = await pluginContext(this.resolved, plugin, this.role, this.logger, registry);
     this.#headerSupport = headerSupportOf(plugin, context);
     const group = context.params.group_id;
     this.#telemetry = await ClientTelemetry.open(
@@ -201,6 +205,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   /** What printing a client shows: which service it is, none of its parameters. */
   toJSON(): ServiceSummary {
+    if (!this.#resolved) return { service: this.service, type: '', brokers: [], topics: [] };
     const { service, type, brokers, topics } = this.#resolved;
     return { service, type, brokers, topics };
   }
@@ -244,7 +249,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   protected describe(): string {
-    return `${this.constructor.name} for service "${this.resolved.service}"`;
+    return `${this.constructor.name} for service "${this.service}"`;
   }
 
   /** Which parameters the plugin is given: a writer's, or a reader's. */

@@ -17,8 +17,8 @@ export interface ResolvedService {
   readonly source: string;
   /** The broker type; '' when none was given (fine for a codec, not for a reader or writer). */
   readonly type: string;
-  /** A module to import for `type` when the registry has no plugin for it. */
-  readonly plugin: string | undefined;
+  /** npm modules (`plugin:`) whose plugins of any kind the service may use. */
+  readonly plugins: readonly string[];
   readonly brokers: readonly string[];
   readonly topics: readonly string[];
   readonly consistency: Consistency;
@@ -140,6 +140,15 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
 /** Kafka carries a client id as a string of at most 32767 bytes, the shortest limit of any broker here. */
 const MAX_CLIENT_ID_BYTES = 32767;
 
+function toPluginList(value: unknown, where: string): string[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((item) => typeof item === 'string' && item !== '')) {
+    throw new InvalidArgumentError(`${where}plugin: expected a module name or a list of them`);
+  }
+  return list as string[];
+}
+
 function toTimeout(value: unknown): number {
   if (value === undefined || value === null || value === 'inf') return Number.POSITIVE_INFINITY;
   return value as number;
@@ -192,7 +201,7 @@ export function resolveService(input: ResolveInput): ResolvedService {
     service: name,
     source: input.source,
     type,
-    plugin: common.plugin as string | undefined,
+    plugins: toPluginList(common.plugin, where),
     brokers: common.brokers === undefined ? [] : toList(common.brokers as string | string[]),
     topics: topics === undefined ? [] : toList(topics as string | string[]),
     consistency:

@@ -111,5 +111,5 @@ export const COMMON_KEY_CHECKS: Readonly<Record<string, { check: Check; expected
   crypto: { check: isMapping, expected: 'a mapping' },
   tls: { check: (v) => isBoolean(v) || isMapping(v), expected: 'true, false or a mapping' },
   message_format: { check: (v) => v === 2 || v === 3, expected: '2 or 3' },
-  plugin: { check: isString, expected: 'a module name' },
+  plugin: { check: isStringOrList, expected: 'a module name or a list of them' },
 };
