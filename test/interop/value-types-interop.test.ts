@@ -3,12 +3,12 @@
  * `sinetstream-type-image` 1.10 (numpy, OpenCV), both directions, through the Python codec in
  * scripts/python/interop_driver.py. Needs the venv from scripts/python/setup.sh.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createMessageDecoder, createMessageEncoder } from '../../src/api/codec.js';
 import type { Image } from '../../src/value-types/image.js';
 import type { Ndarray, NdarrayDtype } from '../../src/value-types/ndarray.js';
 import type { Params } from './matrix.js';
-import { type PyReply, type PyRequest, runPython } from './python.js';
+import { pythonBatch } from './python.js';
 
 const CODES: Record<NdarrayDtype, string> = {
   bool: 'b1',
@@ -280,22 +280,6 @@ function codecOptions(params: Params) {
     dataEncryption: params.data_encryption === true,
     crypto: params.crypto as Params | undefined,
     dataCompression: params.data_compression === true,
-  };
-}
-
-function pythonBatch(build: () => Promise<PyRequest[]>): (index: number) => PyReply {
-  let replies: PyReply[] = [];
-  let failure: unknown;
-  beforeAll(async () => {
-    try {
-      replies = await runPython(await build());
-    } catch (error) {
-      failure = error;
-    }
-  }, 120_000);
-  return (index) => {
-    if (failure) throw failure;
-    return replies[index]!;
   };
 }
 
