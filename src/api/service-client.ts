@@ -28,6 +28,9 @@ export interface ServiceSummary {
   readonly topics: readonly string[];
 }
 
+/** What a reader or writer may read of its service: no block that can hold a secret. */
+export type ServiceSettings = Omit<ResolvedService, 'crypto' | 'tls' | 'params'>;
+
 /** The plugin-side object a client drives: every kind has close() and may have metrics. */
 export interface PluginHandle {
   close(): Promise<void>;
@@ -42,6 +45,7 @@ export interface PluginHandle {
  */
 export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisposable {
   readonly #resolved: ResolvedService;
+  readonly #settings: ServiceSettings;
   protected readonly logger: Logger;
   protected readonly recorder = new MetricsRecorder();
   readonly #registry: PluginRegistry;
@@ -55,16 +59,19 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   protected constructor(resolved: ResolvedService, options: CommonOptions) {
     this.#resolved = resolved;
+    const { crypto: _crypto, tls: _tls, params: _params, ...settings } = resolved;
+    this.#settings = Object.freeze(settings);
     this.logger = options.logger ?? stderrLogger;
     this.#registry = options.registry ?? defaultRegistry;
   }
 
   /**
-   * The service as resolved. Private, behind a getter, because it holds passwords, keys and
-   * decrypted config values: a field would show in `util.inspect` and `JSON.stringify`.
+   * The service as resolved, less the blocks that can hold passwords, keys and decrypted
+   * config values (`crypto`, `tls`, `params`): `protected` does not stop JavaScript from
+   * calling a getter, so those stay in the private field alone.
    */
-  protected get resolved(): ResolvedService {
-    return this.#resolved;
+  protected get resolved(): ServiceSettings {
+    return this.#settings;
   }
 
   get service(): string {
@@ -119,11 +126,11 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   async #open(): Promise<void> {
-    const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
-    this.#envelope = await buildEnvelope(this.resolved, this.#registry);
+    const plugin = await loadBrokerPlugin(this.#resolved, this.#registry);
+    this.#envelope = await buildEnvelope(this.#resolved, this.#registry);
     await this.prepare(this.#registry);
     const context = await pluginContext(
-      this.resolved,
+      this.#resolved,
       plugin,
       this.role,
       this.logger,

@@ -13,6 +13,9 @@ export function fuzzRuns(fallback: number): number {
   return runs;
 }
 
+/** The time a fuzz test may take: vitest's default, or a day when FUZZ_RUNS asks for more. */
+export const FUZZ_TEST_TIMEOUT_MS = process.env.FUZZ_RUNS ? 24 * 60 * 60 * 1000 : 60_000;
+
 /** Outcome counts, printed after a run so a long run shows what it covered. */
 export class Tally {
   readonly #counts = new Map<string, number>();

@@ -14,7 +14,7 @@ import {
 import { writeCommand } from '../../src/cli/write.js';
 import { InvalidArgumentError, MessageReader, MessageWriter } from '../../src/index.js';
 import { failure } from '../support/failure.js';
-import { errorOutcome, fuzzRuns, Tally } from '../support/fuzz.js';
+import { errorOutcome, FUZZ_TEST_TIMEOUT_MS, fuzzRuns, Tally } from '../support/fuzz.js';
 
 /**
  * The CLI's commands as src/cli/main.ts builds them, silent. `read` and `write` turn their
@@ -190,31 +190,35 @@ const argvArbitrary = fc.oneof(
 );
 
 describe('fuzzing the CLI argument parser', () => {
-  it('random command lines are parsed, refused with a usage error, or give a named SinetError', async () => {
-    const tally = new Tally();
-    const started = performance.now();
-    await fc.assert(
-      fc.asyncProperty(argvArbitrary, async (argv) => {
-        let outcome: string;
-        try {
-          await program().parseAsync(argv, { from: 'user' });
-          outcome = 'parsed';
-        } catch (error) {
-          outcome =
-            error instanceof CommanderError
-              ? `usage (exit ${error.exitCode})`
-              : errorOutcome(error);
-        }
-        tally.add(outcome);
-        expect(outcome).not.toMatch(/^NOT A NAMED/);
-        expect(Object.prototype).not.toHaveProperty('polluted');
-      }),
-      { numRuns: fuzzRuns(800), timeout: 10_000 },
-    );
-    console.log(
-      `CLI fuzz: ${tally.total} command lines in ${Math.round(performance.now() - started)} ms; ${tally}`,
-    );
-  });
+  it(
+    'random command lines are parsed, refused with a usage error, or give a named SinetError',
+    async () => {
+      const tally = new Tally();
+      const started = performance.now();
+      await fc.assert(
+        fc.asyncProperty(argvArbitrary, async (argv) => {
+          let outcome: string;
+          try {
+            await program().parseAsync(argv, { from: 'user' });
+            outcome = 'parsed';
+          } catch (error) {
+            outcome =
+              error instanceof CommanderError
+                ? `usage (exit ${error.exitCode})`
+                : errorOutcome(error);
+          }
+          tally.add(outcome);
+          expect(outcome).not.toMatch(/^NOT A NAMED/);
+          expect(Object.prototype).not.toHaveProperty('polluted');
+        }),
+        { numRuns: fuzzRuns(800), timeout: 10_000 },
+      );
+      console.log(
+        `CLI fuzz: ${tally.total} command lines in ${Math.round(performance.now() - started)} ms; ${tally}`,
+      );
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('what the fuzzing found in KEY=VALUE parameters', () => {

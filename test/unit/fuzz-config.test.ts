@@ -11,7 +11,7 @@ import { plugin as kafka } from '../../src/plugins/kafka/index.js';
 import { memoryPlugin } from '../../src/plugins/memory/index.js';
 import { plugin as mqtt } from '../../src/plugins/mqtt/index.js';
 import { plugin as s3 } from '../../src/plugins/s3/index.js';
-import { errorOutcome, fuzzRuns, Tally } from '../support/fuzz.js';
+import { errorOutcome, FUZZ_TEST_TIMEOUT_MS, fuzzRuns, Tally } from '../support/fuzz.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -415,29 +415,33 @@ describe('fuzzing the config loader', () => {
     });
   });
 
-  it('random and mutated config files give a named SinetError or open (with or without a warning)', async () => {
-    const tally = new Tally();
-    const started = performance.now();
-    await fc.assert(
-      fc.asyncProperty(configInputArbitrary, async (input) => {
-        let service: string | undefined = 's';
-        if (input.source === 'mutated file') {
-          writeFileSync(configFile, mutateText(SEEDS[input.seed]!, input.mutations));
-          const names = SEED_SERVICES[input.seed]!;
-          service = names.length === 0 ? undefined : names[input.service % names.length];
-        } else {
-          writeFileSync(configFile, input.text);
-        }
-        const outcomes = await openBoth(service);
-        for (const outcome of outcomes) {
-          tally.add(`${input.source}: ${outcome}`);
-          expect(outcome).not.toMatch(/^NOT A NAMED/);
-        }
-      }),
-      { numRuns: fuzzRuns(200), timeout: 10_000 },
-    );
-    console.log(
-      `config fuzz: ${tally.total} opens in ${Math.round(performance.now() - started)} ms; ${tally}`,
-    );
-  });
+  it(
+    'random and mutated config files give a named SinetError or open (with or without a warning)',
+    async () => {
+      const tally = new Tally();
+      const started = performance.now();
+      await fc.assert(
+        fc.asyncProperty(configInputArbitrary, async (input) => {
+          let service: string | undefined = 's';
+          if (input.source === 'mutated file') {
+            writeFileSync(configFile, mutateText(SEEDS[input.seed]!, input.mutations));
+            const names = SEED_SERVICES[input.seed]!;
+            service = names.length === 0 ? undefined : names[input.service % names.length];
+          } else {
+            writeFileSync(configFile, input.text);
+          }
+          const outcomes = await openBoth(service);
+          for (const outcome of outcomes) {
+            tally.add(`${input.source}: ${outcome}`);
+            expect(outcome).not.toMatch(/^NOT A NAMED/);
+          }
+        }),
+        { numRuns: fuzzRuns(200), timeout: 10_000 },
+      );
+      console.log(
+        `config fuzz: ${tally.total} opens in ${Math.round(performance.now() - started)} ms; ${tally}`,
+      );
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
 });

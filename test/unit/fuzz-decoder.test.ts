@@ -9,6 +9,7 @@ import {
 } from '../../src/index.js';
 import {
   errorOutcome,
+  FUZZ_TEST_TIMEOUT_MS,
   fuzzRuns,
   type Mutation,
   mutate,
@@ -183,42 +184,46 @@ function messageOf(input: Input, encoder: MessageEncoder) {
 }
 
 describe('fuzzing the decoder: every crypto mode x compression x message format', () => {
-  it(`valid, mutated and random messages decode to their value or give InvalidMessageError (${SETTINGS.length} settings)`, async () => {
-    const tally = new Tally();
-    const started = performance.now();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.nat({ max: SETTINGS.length - 1 }),
-        inputArbitrary,
-        async (index, input) => {
-          const setting = SETTINGS[index]!;
-          const { encoder, decoder } = codecs[index]!;
-          const { bytes, original } = messageOf(input, encoder);
-          let outcome: string;
-          try {
-            const decoded = await decoder.decode(bytes);
-            outcome =
-              original &&
-              sameBytes(decoded.value, original.value) &&
-              decoded.timestampUs ===
-                (setting.carriesTimestamp ? Math.round(original.timestamp * 1e6) : 0)
-                ? 'original'
-                : 'another value';
-          } catch (error) {
-            outcome = errorOutcome(error);
-          }
-          tally.add(`${input.source}: ${outcome}`);
-          if (input.source === 'valid') expect(outcome).toBe('original');
-          else if (setting.authenticated) expect(outcome).not.toBe('another value');
-          if (outcome !== 'original' && outcome !== 'another value') {
-            expect(outcome, setting.name).toBe('InvalidMessageError');
-          }
-        },
-      ),
-      { numRuns: fuzzRuns(1000), timeout: 10_000 },
-    );
-    console.log(
-      `decoder fuzz: ${tally.total} inputs over ${SETTINGS.length} settings in ${Math.round(performance.now() - started)} ms; ${tally}`,
-    );
-  });
+  it(
+    `valid, mutated and random messages decode to their value or give InvalidMessageError (${SETTINGS.length} settings)`,
+    async () => {
+      const tally = new Tally();
+      const started = performance.now();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.nat({ max: SETTINGS.length - 1 }),
+          inputArbitrary,
+          async (index, input) => {
+            const setting = SETTINGS[index]!;
+            const { encoder, decoder } = codecs[index]!;
+            const { bytes, original } = messageOf(input, encoder);
+            let outcome: string;
+            try {
+              const decoded = await decoder.decode(bytes);
+              outcome =
+                original &&
+                sameBytes(decoded.value, original.value) &&
+                decoded.timestampUs ===
+                  (setting.carriesTimestamp ? Math.round(original.timestamp * 1e6) : 0)
+                  ? 'original'
+                  : 'another value';
+            } catch (error) {
+              outcome = errorOutcome(error);
+            }
+            tally.add(`${input.source}: ${outcome}`);
+            if (input.source === 'valid') expect(outcome).toBe('original');
+            else if (setting.authenticated) expect(outcome).not.toBe('another value');
+            if (outcome !== 'original' && outcome !== 'another value') {
+              expect(outcome, setting.name).toBe('InvalidMessageError');
+            }
+          },
+        ),
+        { numRuns: fuzzRuns(1000), timeout: 10_000 },
+      );
+      console.log(
+        `decoder fuzz: ${tally.total} inputs over ${SETTINGS.length} settings in ${Math.round(performance.now() - started)} ms; ${tally}`,
+      );
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
 });
