@@ -436,7 +436,7 @@ describe('fuzzing the config loader', () => {
             expect(outcome).not.toMatch(/^NOT A NAMED/);
           }
         }),
-        { numRuns: fuzzRuns(200), timeout: 10_000 },
+        { numRuns: fuzzRuns(150), timeout: 10_000 },
       );
       console.log(
         `config fuzz: ${tally.total} opens in ${Math.round(performance.now() - started)} ms; ${tally}`,
