@@ -33,6 +33,9 @@ export interface ServiceSummary {
   readonly topics: readonly string[];
 }
 
+/** What a reader or writer may read of its service: no block that can hold a secret. */
+export type ServiceSettings = Omit<ResolvedService, 'crypto' | 'tls' | 'params'>;
+
 /** The plugin-side object a client drives: every kind has close() and may have metrics. */
 export interface PluginHandle {
   close(): Promise<void>;
@@ -47,6 +50,7 @@ export interface PluginHandle {
  */
 export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisposable {
   #resolved: ResolvedService | undefined;
+  #settings: ServiceSettings | undefined;
   readonly #pending: PendingService | undefined;
   protected readonly logger: Logger;
   protected readonly recorder = new MetricsRecorder();
@@ -61,22 +65,30 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   protected constructor(source: ServiceSource, options: CommonOptions) {
     if ('fetch' in source) this.#pending = source;
-    else this.#resolved = source;
+    else this.#resolve(source);
     this.logger = options.logger ?? stderrLogger;
     this.#registry = options.registry ?? defaultRegistry;
   }
 
+  #resolve(resolved: ResolvedService): ResolvedService {
+    this.#resolved = resolved;
+    const { crypto: _crypto, tls: _tls, params: _params, ...settings } = resolved;
+    this.#settings = Object.freeze(settings);
+    return resolved;
+  }
+
   /**
-   * The service as resolved. Private, behind a getter, because it holds passwords, keys and
-   * decrypted config values: a field would show in `util.inspect` and `JSON.stringify`.
+   * The service as resolved, less the blocks that can hold passwords, keys and decrypted
+   * config values (`crypto`, `tls`, `params`): `protected` does not stop JavaScript from
+   * calling a getter, so those stay in the private field alone.
    */
-  protected get resolved(): ResolvedService {
-    if (!this.#resolved) {
+  protected get resolved(): ServiceSettings {
+    if (!this.#settings) {
       throw new NotOpenError(
         `${this.describe()} takes its service from the config server: its settings are known once open() has resolved`,
       );
     }
-    return this.#resolved;
+    return this.#settings;
   }
 
   /** The service name; with a config-server config, the `service` option until open. */
@@ -132,13 +144,13 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   async #open(): Promise<void> {
-    this.#resolved ??= await this.#pending!.fetch();
-    const registry = await serviceRegistry(this.resolved, this.#registry);
-    const plugin = await loadBrokerPlugin(this.resolved, registry);
+    const resolved = this.#resolved ?? this.#resolve(await this.#pending!.fetch());
+    const registry = await serviceRegistry(resolved, this.#registry);
+    const plugin = await loadBrokerPlugin(resolved, registry);
     this.#checkTopics(plugin);
-    this.#envelope = await buildEnvelope(this.resolved, registry);
+    this.#envelope = await buildEnvelope(resolved, registry);
     await this.prepare(registry);
-    const context = await pluginContext(this.resolved, plugin, this.role, this.logger, registry);
+    const context = await pluginContext(resolved, plugin, this.role, this.logger, registry);
     this.#headerSupport = headerSupportOf(plugin, context);
     const group = context.params.group_id;
     this.#telemetry = await ClientTelemetry.open(

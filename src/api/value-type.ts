@@ -9,7 +9,7 @@ import type { Logger, ValueTypeCodec } from '../spi/types.js';
  * the plugin's `withArgs` with the args checked against its declarations.
  */
 export async function loadValueType(
-  resolved: ResolvedService,
+  resolved: Pick<ResolvedService, 'service' | 'valueType' | 'valueTypeArgs'>,
   registry: PluginRegistry,
   logger: Logger,
 ): Promise<ValueTypeCodec> {

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { parse as parseYamlValue } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { CommonOptions } from '../api/options.js';
 import { COMMON_KEYS } from '../config/services.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -71,16 +71,43 @@ export function parseParameters(
   for (const parameter of parameters) {
     const equals = parameter.indexOf('=');
     if (equals <= 0) throw new InvalidArgumentError(`${what}: "${parameter}" is not KEY=VALUE`);
-    const path = parameter.slice(0, equals).split('.');
+    const name = parameter.slice(0, equals);
+    const path = name.split('.');
+    if (path.some((key) => key === '' || PROTOTYPE_KEYS.has(key))) {
+      throw new InvalidArgumentError(`${what}: ${name} is not a usable key`);
+    }
     let target = result;
     for (const key of path.slice(0, -1)) {
-      const next = target[key];
+      const next = Object.hasOwn(target, key) ? target[key] : undefined;
       if (typeof next !== 'object' || next === null) target[key] = {};
       target = target[key] as Record<string, unknown>;
     }
-    target[path.at(-1)!] = parseYamlValue(parameter.slice(equals + 1));
+    target[path.at(-1)!] = parameterValue(name, parameter.slice(equals + 1), what);
   }
   return result;
+}
+
+/** Keys that would reach Object.prototype instead of setting a parameter. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The value read as YAML; an unknown tag (`!python/object:...`) is refused, as in config
+ * files. The parse error is not kept as the cause: it quotes the value, which may be a
+ * password.
+ */
+function parameterValue(name: string, text: string, what: string): unknown {
+  const document = parseDocument(text, { logLevel: 'silent' });
+  const problem =
+    document.errors[0] ??
+    document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  const refused = (reason: string) =>
+    new InvalidArgumentError(`${what}: the value of ${name} is not valid YAML (${reason})`);
+  if (problem) throw refused(problem.code);
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw refused((error as Error).name);
+  }
 }
 
 /** The reader / writer options the flags describe; `topicKey` is `topic` or `topics`. */

@@ -5,7 +5,13 @@ import { MessageQueue } from '../../spi/message-queue.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { bytesOf } from './body.js';
-import { attached, type OpenedConnection, openConnection, toSinetError } from './connection.js';
+import {
+  attached,
+  detached,
+  type OpenedConnection,
+  openConnection,
+  toSinetError,
+} from './connection.js';
 import { AMQP10_PARAMETERS, type Amqp10Params } from './parameters.js';
 import { addressing, topicOf } from './terminus.js';
 
@@ -86,7 +92,7 @@ export class Amqp10Reader implements PluginReader {
       this.#connections++;
       if (opened.reconnecting()) return;
       const reason = `${this.context.service}: connection lost`;
-      this.#queue.fail(new ConnectionError(reason, { cause: ctx.error }));
+      this.#queue.fail(new ConnectionError(reason, { cause: detached(ctx.error) }));
     });
   }
 
