@@ -193,6 +193,36 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
       ),
     ],
   );
+  // user_data_only still compresses and encrypts: only the record and the packet go.
+  configs.push(
+    ['user_data_only + gzip', { user_data_only: true, data_compression: true }],
+    [
+      'user_data_only + zstd',
+      { user_data_only: true, data_compression: true, compression: { algorithm: 'zstd' } },
+    ],
+    [
+      'user_data_only + lz4',
+      { user_data_only: true, data_compression: true, compression: { algorithm: 'lz4' } },
+    ],
+    [
+      'user_data_only + GCM',
+      encrypted({ mode: 'GCM', password: 'pw', key_derivation: FAST_KDF }, { user_data_only: true }),
+    ],
+    [
+      'user_data_only + CBC key versions 1,2',
+      encrypted(
+        { mode: 'CBC', padding: 'pkcs7', _keys: { 1: key(128, 11), 2: key(128, 12) } },
+        { user_data_only: true },
+      ),
+    ],
+    [
+      'user_data_only + zstd + EAX',
+      encrypted(
+        { mode: 'EAX', password: 'pw', key_derivation: FAST_KDF },
+        { user_data_only: true, data_compression: true, compression: { algorithm: 'zstd' } },
+      ),
+    ],
+  );
   return configs;
 }
 
