@@ -1,6 +1,6 @@
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import { defaultRegistry } from '../plugins/builtins.js';
-import { loadService } from './load-service.js';
+import { loadService, stderrLogger } from './load-service.js';
 import type { CommonOptions } from './options.js';
 import { buildEnvelope } from './pipeline.js';
 import { toTimestampUs } from './timestamp.js';
@@ -59,7 +59,7 @@ export class MessageDecoder<T = Uint8Array> {
 async function codecParts(options: CommonOptions) {
   const resolved = loadService(options, 'codec');
   const registry = options.registry ?? defaultRegistry;
-  const envelope = await buildEnvelope(resolved, registry);
+  const envelope = await buildEnvelope(resolved, registry, options.logger ?? stderrLogger);
   return { envelope, valueType: () => registry.valueType(resolved.valueType) };
 }
 

@@ -120,7 +120,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   async #open(): Promise<void> {
     const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
-    this.#envelope = await buildEnvelope(this.resolved, this.#registry);
+    this.#envelope = await buildEnvelope(this.resolved, this.#registry, this.logger);
     await this.prepare(this.#registry);
     const context = await pluginContext(
       this.resolved,

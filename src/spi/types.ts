@@ -226,6 +226,11 @@ export interface CompressionPlugin {
   /** The `compression.algorithm` name, e.g. `gzip`. */
   readonly name: string;
   /**
+   * The keys of the algorithm's own block (`compression.<name>`). Given, core checks the
+   * block against them (as broker parameters are checked) before `create` sees it.
+   */
+  readonly parameters?: ParamDeclarations;
+  /**
    * Builds a compressor. `level` is undefined when the user gave none; `params` is the
    * algorithm's own block (`compression.<name>`), if any.
    */

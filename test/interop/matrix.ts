@@ -154,7 +154,6 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
     ['zstd default', { algorithm: 'zstd' }],
     ['zstd 1', { algorithm: 'zstd', level: 1 }],
     ['zstd 19', { algorithm: 'zstd', level: 19 }],
-    // Python-side options: frames without content size; our side ignores them.
     ['zstd no content size', { algorithm: 'zstd', zstd: { write_content_size: false } }],
     ['lz4 0', { algorithm: 'lz4', level: 0 }],
     ['lz4 9 (HC)', { algorithm: 'lz4', level: 9 }],
@@ -165,10 +164,57 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
         lz4: { content_checksum: true, block_checksum: true, store_size: false },
       },
     ],
+    // The option blocks, as zlib, python-zstandard and python-lz4 take them.
+    ['gzip 0 (stored)', { algorithm: 'gzip', level: 0 }],
+    ['gzip -1', { algorithm: 'gzip', level: -1 }],
+    ['gzip wbits 31 (gzip file)', { algorithm: 'gzip', gzip: { wbits: 31 } }],
+    ['gzip wbits -15 (raw)', { algorithm: 'gzip', gzip: { wbits: -15 } }],
+    ['gzip wbits 9', { algorithm: 'gzip', gzip: { wbits: 9 } }],
+    [
+      'gzip memLevel 9 strategy 1',
+      { algorithm: 'gzip', gzip: { memLevel: 9, strategy: 1, method: 8 } },
+    ],
+    ['gzip strategy 4 (fixed)', { algorithm: 'gzip', gzip: { strategy: 4 } }],
+    ['gzip block level 9 beats level 1', { algorithm: 'gzip', level: 1, gzip: { level: 9 } }],
+    [
+      'gzip zdict',
+      { algorithm: 'gzip', gzip: { zdict: new TextEncoder().encode('SINETStream メッセージ') } },
+    ],
+    ['zstd 0', { algorithm: 'zstd', level: 0 }],
+    ['zstd -5', { algorithm: 'zstd', level: -5 }],
+    ['zstd -200000', { algorithm: 'zstd', level: -200000 }],
+    ['zstd checksum', { algorithm: 'zstd', zstd: { write_checksum: true } }],
+    [
+      'zstd no dict id, threads 2',
+      { algorithm: 'zstd', zstd: { write_dict_id: false, threads: 2 } },
+    ],
+    ['zstd block level 19 beats 1', { algorithm: 'zstd', level: 1, zstd: { level: 19 } }],
+    [
+      'zstd reader max_window_size',
+      { algorithm: 'zstd', zstd: { max_window_size: 1 << 24, format: 0 } },
+    ],
+    ['lz4 -3', { algorithm: 'lz4', level: -3 }],
+    [
+      'lz4 12 (HC) 4 MiB independent blocks',
+      {
+        algorithm: 'lz4',
+        level: 12,
+        lz4: { block_size: 7, block_linked: false, content_checksum: true },
+      },
+    ],
+    [
+      'lz4 block compression_level 16',
+      { algorithm: 'lz4', lz4: { compression_level: 16, block_size: 5 } },
+    ],
   ];
   for (const [name, compression] of compressions) {
     configs.push([name, { data_compression: true, compression }]);
   }
+  configs.push([
+    'gzip wbits 31, reader wbits 47 (detects)',
+    { data_compression: true, compression: { algorithm: 'gzip', gzip: { wbits: 31 } } },
+    { data_compression: true, compression: { algorithm: 'gzip', gzip: { wbits: 47 } } },
+  ]);
   configs.push(
     ['zstd v2', { data_compression: true, compression: { algorithm: 'zstd' }, message_format: 2 }],
     [
@@ -206,7 +252,10 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
     ],
     [
       'user_data_only + GCM',
-      encrypted({ mode: 'GCM', password: 'pw', key_derivation: FAST_KDF }, { user_data_only: true }),
+      encrypted(
+        { mode: 'GCM', password: 'pw', key_derivation: FAST_KDF },
+        { user_data_only: true },
+      ),
     ],
     [
       'user_data_only + CBC key versions 1,2',

@@ -47,14 +47,33 @@ function comparable(value: string | Uint8Array | undefined): string | undefined 
 }
 
 /**
- * The Python reader hands `compression.<algorithm>` to the *decompressor*, so writer-only
- * options there (e.g. zstd write_content_size) must not reach it.
+ * The keys of `compression.<algorithm>` Python's *decompressor* takes: it is handed the whole
+ * block and fails on a writer's key, which ours ignores when reading.
  */
+const PYTHON_READER_KEYS: Readonly<Record<string, readonly string[]>> = {
+  gzip: ['wbits', 'zdict'],
+  zstd: ['max_window_size', 'format'],
+  lz4: [],
+};
+
 function pythonReaderParams(params: Params): Params {
   const compression = params.compression as Params | undefined;
   if (!compression) return params;
-  const { zstd: _zstd, lz4: _lz4, ...rest } = compression;
-  return { ...params, compression: rest };
+  const algorithm = (compression.algorithm as string | undefined) ?? 'gzip';
+  const block = compression[algorithm] as Params | undefined;
+  if (!block) return params;
+  const keep = PYTHON_READER_KEYS[algorithm] ?? [];
+  const readerBlock = Object.fromEntries(Object.entries(block).filter(([k]) => keep.includes(k)));
+  return { ...params, compression: { ...compression, [algorithm]: readerBlock } };
+}
+
+/** Python's compressor fails on a reader's key, which ours ignores when writing. */
+function pythonWriterParams(params: Params): Params {
+  const compression = params.compression as Params | undefined;
+  const zstd = compression?.zstd as Params | undefined;
+  if (!zstd) return params;
+  const { max_window_size: _size, format: _format, ...writerBlock } = zstd;
+  return { ...params, compression: { ...compression, zstd: writerBlock } };
 }
 
 function plainEnvelope(params: Params): boolean {
@@ -131,7 +150,7 @@ describe('SINETStream 1.10 (Python) encodes, ours decodes', () => {
   const reply = pythonBatch(async () =>
     matrix.map((c) => ({
       op: 'encode' as const,
-      params: toPy(c.params) as Params,
+      params: toPy(pythonWriterParams(c.params)) as Params,
       value: toPy(c.value) as string,
       timestamp_us: c.timestampUs,
     })),
