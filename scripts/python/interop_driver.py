@@ -4,7 +4,9 @@ per line on stdin and writes one JSON reply per line on stdout, in the same orde
 
 Request:  {"op": "encode", "params": {...}, "value": V, "timestamp_us": N}
           {"op": "decode", "params": {...}, "bytes": B64}
+          {"op": "load_config", "config_file": PATH, "service": NAME or null}
 Reply:    {"ok": true, "bytes": B64}  or  {"ok": true, "value": V, "timestamp_us": N}
+          {"ok": true}  (load_config: a MessageWriter was made, not opened)
           {"ok": false, "error": "ExceptionClass: message"}
 
 `params` are MessageWriter/MessageReader keyword arguments. JSON has no bytes, so
@@ -14,8 +16,10 @@ that become ints. A value V is a string for value_type text, else {"$binary": B6
 
 import base64
 import json
+import logging
 import sys
 
+from sinetstream import MessageWriter
 from sinetstream.codec import SINETStreamMessageDecoder, SINETStreamMessageEncoder
 
 
@@ -57,6 +61,9 @@ def codec(kind, params_text):
 
 
 def handle(request):
+    if request["op"] == "load_config":
+        MessageWriter(request["service"], "topic", config_file=request["config_file"])
+        return {}
     params_text = json.dumps(request["params"], sort_keys=True)
     if request["op"] == "encode":
         us = request["timestamp_us"]
@@ -71,6 +78,7 @@ def handle(request):
 
 
 def main():
+    logging.disable(logging.CRITICAL)  # config errors are logged before they are raised
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeRecord } from '../../src/envelope/avro-record.js';
 
 /** Service parameters as the config file spells them (bytes as Uint8Array). */
 export type Params = Record<string, unknown>;
@@ -20,7 +21,7 @@ export interface Case {
 }
 
 const KEY_LENGTHS = [128, 192, 256] as const;
-const MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'EAX', 'GCM'] as const;
+const MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'OPENPGP', 'EAX', 'GCM'] as const;
 
 /** Deterministic bytes, so a failing case can be reproduced. */
 function pseudoRandom(length: number, seed: number): Uint8Array {
@@ -108,6 +109,23 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
   }
   configs.push(
     ['EAX-128 default kdf', encrypted({ mode: 'EAX', password: 'secret-000' })],
+    [
+      'OPENPGPCFB-192 pkcs7 password',
+      encrypted({
+        mode: 'OPENPGPCFB',
+        key_length: 192,
+        padding: 'pkcs7',
+        password: 'pw',
+        key_derivation: FAST_KDF,
+      }),
+    ],
+    [
+      'OPENPGP-128 key versions 1,2 v2',
+      encrypted(
+        { mode: 'OPENPGP', _keys: { 1: key(128, 11), 2: key(128, 12) } },
+        { message_format: 2 },
+      ),
+    ],
     [
       'GCM-128 password {value} latin-1',
       encrypted({ mode: 'GCM', password: { value: 'pässwörd' }, key_derivation: FAST_KDF }),
@@ -275,9 +293,42 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
   return configs;
 }
 
+/**
+ * CBC without padding encrypts whole blocks only (Python refuses others at publish): values
+ * whose record, or bare value with user_data_only, is a whole number of 16-byte blocks.
+ */
+function wholeBlockCases(): Case[] {
+  const timestampUs = TIMESTAMPS[0]!;
+  const recordPadding = (n: number) => encodeRecord(timestampUs, new Uint8Array(n)).length % 16;
+  const fits = Array.from({ length: 16 }, (_, n) => n).find((n) => recordPadding(n) === 0)!;
+  const out: Case[] = [];
+  const push = (name: string, params: Params, value: Uint8Array | string) =>
+    out.push({ name, params, readerParams: params, value, timestampUs });
+  for (const bits of KEY_LENGTHS) {
+    const cbc = encrypted({ mode: 'CBC', key_length: bits, padding: 'none', key: key(bits, 2) });
+    const bytes = { ...cbc, value_type: 'byte_array' };
+    push(`CBC-${bits} none / record of ${fits + 16} bytes`, bytes, pseudoRandom(fits, bits));
+    push(`CBC-${bits} none / record of ${fits + 32} bytes`, bytes, pseudoRandom(fits + 16, bits));
+    const bare = { ...bytes, user_data_only: true };
+    push(`CBC-${bits} none user_data_only / bytes-32B`, bare, pseudoRandom(32, bits));
+    push(
+      `CBC-${bits} none user_data_only / text-16B`,
+      { ...bare, value_type: 'text' },
+      'SINETStream 1.10',
+    );
+  }
+  const v2 = {
+    ...encrypted({ mode: 'CBC', padding: 'NoPadding', password: 'pw', key_derivation: FAST_KDF }),
+    message_format: 2,
+    value_type: 'byte_array',
+  };
+  push('CBC-128 NoPadding v2 password / record of whole blocks', v2, pseudoRandom(fits + 48, 9));
+  return out;
+}
+
 /** Every configuration with every value, each with its value type, cycling the timestamps. */
 export function cases(): Case[] {
-  const out: Case[] = [];
+  const out: Case[] = wholeBlockCases();
   for (const [configName, writer, reader = writer] of configurations()) {
     // One params object per value type, so each stands for one long-lived writer / reader.
     const typed = (valueType: string) => ({

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessageDecoder, createMessageEncoder } from '../../src/api/codec.js';
-import { InvalidMessageError } from '../../src/errors.js';
+import { InvalidArgumentError, InvalidMessageError } from '../../src/errors.js';
 import { type Case, cases, type Params, withWrongSecret } from './matrix.js';
 import { fromPy, type PyReply, type PyRequest, runPython, toPy } from './python.js';
 
@@ -185,4 +185,26 @@ describe('SINETStream 1.10 (Python) encodes, ours decodes', () => {
       tally.wrongSecret++;
     },
   );
+});
+
+describe('CBC without padding on a message that is not whole blocks', () => {
+  const params = {
+    data_encryption: true,
+    crypto: { algorithm: 'AES', mode: 'CBC', padding: 'none', key: new Uint8Array(16).fill(1) },
+    value_type: 'byte_array',
+  };
+  const reply = pythonBatch(async () => [
+    {
+      op: 'encode' as const,
+      params: toPy(params) as Params,
+      value: toPy(Uint8Array.of(1, 2, 3)) as string,
+      timestamp_us: 1,
+    },
+  ]);
+
+  it('is refused by both: ValueError in Python, InvalidArgumentError in ours', async () => {
+    expect(reply(0).error).toMatch(/^ValueError: .*16 byte boundary/);
+    const encoder = await createMessageEncoder(codecOptions(params));
+    expect(() => encoder.encode(Uint8Array.of(1, 2, 3))).toThrow(InvalidArgumentError);
+  });
 });

@@ -12,11 +12,13 @@ const DRIVER = join(REPO, 'scripts/python/interop_driver.py');
 export type PyValue = string | { $binary: string };
 
 export interface PyRequest {
-  op: 'encode' | 'decode';
-  params: Params;
+  op: 'encode' | 'decode' | 'load_config';
+  params?: Params;
   value?: PyValue;
   timestamp_us?: number;
   bytes?: string;
+  config_file?: string;
+  service?: string | null;
 }
 
 export interface PyReply {
