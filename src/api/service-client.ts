@@ -33,6 +33,7 @@ export interface PluginHandle {
   close(): Promise<void>;
   metrics?(): unknown;
   resetMetrics?(): void;
+  info?(path: readonly string[]): unknown;
 }
 
 /**
@@ -90,6 +91,32 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   get metrics(): Metrics {
     return this.recorder.snapshot(this.#handle?.metrics?.());
+  }
+
+  /**
+   * Upstream's `info(name)`, camelCased: with no name `{clientId, metrics, <type>}`, where
+   * `<type>` (e.g. `mqtt`) is what the plugin tells (undefined when it tells nothing, or
+   * before open); with a dotted name the part it names (`'metrics'`, `'clientId'` or
+   * `'client_id'`, `'s3.writer'`...), undefined for a name it does not know.
+   */
+  info(name = ''): unknown {
+    const path = name.split('.');
+    if (path.at(-1) === '') path.pop();
+    const parts: Record<string, (rest: string[]) => unknown> = {
+      clientId: () => this.clientId,
+      metrics: () => this.metrics,
+      [this.#resolved.type]: (rest) => this.#handle?.info?.(rest),
+    };
+    if (path.length === 0) {
+      return Object.fromEntries(Object.entries(parts).map(([key, part]) => [key, part([])]));
+    }
+    const [first, ...rest] = path;
+    const part = Object.hasOwn(parts, first!)
+      ? parts[first!]
+      : first === 'client_id'
+        ? parts.clientId
+        : undefined;
+    return part?.(rest);
   }
 
   /** Starts the counts afresh; `resetRaw` also resets the plugin's own metrics. */

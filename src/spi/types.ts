@@ -146,6 +146,11 @@ export interface PluginWriter {
   metrics?(): unknown;
   /** Starts the client's own metrics afresh. */
   resetMetrics?(): void;
+  /**
+   * What `info()` shows under the service type: the whole (path empty) or the part `path`
+   * names, undefined for a path it does not know (upstream's plugin `info(ipath, kwargs)`).
+   */
+  info?(path: readonly string[]): unknown;
 }
 
 /**
@@ -169,6 +174,8 @@ export interface PluginReader {
   metrics?(): unknown;
   /** Starts the client's own metrics afresh. */
   resetMetrics?(): void;
+  /** As PluginWriter's `info`. */
+  info?(path: readonly string[]): unknown;
 }
 
 /** A broker type (`type:` of a service): how core makes its writers and readers. */
