@@ -5,6 +5,7 @@ per line on stdin and writes one JSON reply per line on stdout, in the same orde
 Request:  {"op": "encode", "params": {...}, "value": V, "timestamp_us": N}
           {"op": "decode", "params": {...}, "bytes": B64}
           {"op": "load_config", "config_file": PATH, "service": NAME or null}
+          {"op": "info"}  a MessageWriter's info(): its keys, info("client_id"), info("nothing")
 Reply:    {"ok": true, "bytes": B64}  or  {"ok": true, "value": V, "timestamp_us": N}
           {"ok": true}  (load_config: a MessageWriter was made, not opened)
           {"ok": false, "error": "ExceptionClass: message"}
@@ -18,6 +19,7 @@ import base64
 import json
 import logging
 import sys
+from io import BytesIO
 
 from sinetstream import MessageWriter
 from sinetstream.codec import SINETStreamMessageDecoder, SINETStreamMessageEncoder
@@ -61,6 +63,10 @@ def codec(kind, params_text):
 
 
 def handle(request):
+    if request["op"] == "info":
+        iobase = BytesIO()
+        writer = MessageWriter(None, "topic", no_config=True, type="iostream", type_spec={"iobase": iobase})
+        return {"keys": list(writer.info()), "client_id": writer.info("client_id"), "unknown": writer.info("nothing")}
     if request["op"] == "load_config":
         MessageWriter(request["service"], "topic", config_file=request["config_file"])
         return {}

@@ -12,7 +12,7 @@ const DRIVER = join(REPO, 'scripts/python/interop_driver.py');
 export type PyValue = string | { $binary: string };
 
 export interface PyRequest {
-  op: 'encode' | 'decode' | 'load_config';
+  op: 'encode' | 'decode' | 'load_config' | 'info';
   params?: Params;
   value?: PyValue;
   timestamp_us?: number;
@@ -27,6 +27,9 @@ export interface PyReply {
   bytes?: string;
   value?: PyValue;
   timestamp_us?: number;
+  keys?: string[];
+  client_id?: string;
+  unknown?: unknown;
 }
 
 /** JSON has no bytes: Uint8Array becomes {$binary: base64}, as the driver expects. */
