@@ -32,7 +32,7 @@ export const GZIP_PARAMETERS = {
     type: { oneOf: [...range(-15, -8), 0, ...range(8, 15), ...range(24, 31), ...range(40, 47)] },
     default: 15,
     description:
-      'window bits and format, as zlib takes them: 8..15 zlib stream, -8..-15 raw deflate, 24..31 gzip file format; readers also 0 (window from the header) and 40..47 (zlib or gzip, detected)',
+      'window bits and format, as zlib takes them: 8..15 zlib stream, -9..-15 raw deflate, 25..31 gzip file format; readers also -8, 24, 0 (window from the header) and 40..47 (zlib or gzip, detected)',
   },
   memLevel: {
     type: { oneOf: range(1, 9) },
@@ -52,13 +52,32 @@ export const GZIP_PARAMETERS = {
 
 type Inflate = (bytes: Uint8Array, options: ZlibOptions) => Buffer;
 
-/** The stream format `wbits` selects, with the window bits node:zlib takes for it. */
-function formatOf(wbits: number): { deflate?: Inflate; inflate: Inflate; windowBits?: number } {
+/**
+ * The stream format `wbits` selects, with the window bits node:zlib takes for it. zlib's
+ * compressor refuses 0, -8, 24 and 40..47 (Python: "Invalid initialization option" at
+ * publish), so those have no `deflate`; for the gzip format node:zlib wants 9 where zlib turns
+ * 8 into 9 itself.
+ */
+function formatOf(wbits: number): {
+  deflate?: Inflate | undefined;
+  inflate: Inflate;
+  windowBits?: number;
+  gzip?: boolean;
+} {
   if (wbits === 0) return { inflate: inflateSync };
-  if (wbits < 0) return { deflate: deflateRawSync, inflate: inflateRawSync, windowBits: -wbits };
+  if (wbits < 0) {
+    return {
+      deflate: wbits === -8 ? undefined : deflateRawSync,
+      inflate: inflateRawSync,
+      windowBits: -wbits,
+    };
+  }
   if (wbits <= 15) return { deflate: deflateSync, inflate: inflateSync, windowBits: wbits };
-  if (wbits <= 31) return { deflate: gzipSync, inflate: gunzipSync, windowBits: wbits - 16 };
-  return { inflate: unzipSync, windowBits: wbits - 32 };
+  if (wbits <= 31) {
+    const deflate = wbits === 24 ? undefined : gzipSync;
+    return { deflate, inflate: gunzipSync, windowBits: Math.max(9, wbits - 16), gzip: true };
+  }
+  return { inflate: unzipSync, windowBits: Math.max(9, wbits - 32) };
 }
 
 /**
@@ -112,7 +131,7 @@ export const gzipCompression: CompressionPlugin = {
         ? checkLevel(block.level, 'compression.gzip.level')
         : checkLevel(level, 'compression.level');
     const wbits = block.wbits ?? 15;
-    const { deflate, inflate, windowBits } = formatOf(wbits);
+    const { deflate, inflate, windowBits, gzip } = formatOf(wbits);
     const shared: ZlibOptions = { windowBits, dictionary: block.zdict };
     const deflateOptions: ZlibOptions = {
       ...shared,
@@ -124,7 +143,12 @@ export const gzipCompression: CompressionPlugin = {
       compress(bytes) {
         if (!deflate) {
           throw new InvalidArgumentError(
-            `compression.gzip.wbits: ${wbits} is for reading only (a writer takes -15..-8, 8..15 or 24..31)`,
+            `compression.gzip.wbits: ${wbits} is for reading only (a writer takes -15..-9, 8..15 or 25..31)`,
+          );
+        }
+        if (gzip && block.zdict) {
+          throw new InvalidArgumentError(
+            'compression.gzip.zdict: zlib takes no preset dictionary with the gzip file format (wbits 25..31)',
           );
         }
         return deflate(bytes, deflateOptions);

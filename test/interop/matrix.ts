@@ -228,6 +228,19 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
   for (const [name, compression] of compressions) {
     configs.push([name, { data_compression: true, compression }]);
   }
+  const gzipWith = (gzip: Params) => ({
+    data_compression: true,
+    compression: { algorithm: 'gzip', gzip },
+  });
+  configs.push(
+    ['gzip wbits -9, reader wbits -8', gzipWith({ wbits: -9 }), gzipWith({ wbits: -8 })],
+    ['gzip wbits 25, reader wbits 24', gzipWith({ wbits: 25 }), gzipWith({ wbits: 24 })],
+    [
+      'gzip wbits 12, reader wbits 0 (from the header)',
+      gzipWith({ wbits: 12 }),
+      gzipWith({ wbits: 0 }),
+    ],
+  );
   configs.push([
     'gzip wbits 31, reader wbits 47 (detects)',
     { data_compression: true, compression: { algorithm: 'gzip', gzip: { wbits: 31 } } },
