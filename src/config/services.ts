@@ -55,7 +55,7 @@ function isEmptyDocument(document: unknown): boolean {
  * header may not say 1, as upstream's loader refuses it.
  */
 export function parseConfigDocument(document: unknown, source: string): ConfigDocument {
-  if (isEmptyDocument(document)) throw new NoConfigError(`${source}: the config file is empty`);
+  if (isEmptyDocument(document)) throw new NoConfigError(`${source}: empty: no service defined`);
   if (!isMapping(document)) {
     throw new InvalidConfigError(`${source}: malformed: the config is not a mapping`);
   }
