@@ -61,6 +61,12 @@ export const LZ4_PARAMETERS = {
     description: 'state the content size in the frame header (default true)',
     unsupported: FIXED_BY_LZ4_NAPI,
   },
+  return_bytearray: {
+    type: 'boolean',
+    role: 'writer',
+    description: 'python-lz4 returns a bytearray',
+    unsupported: 'a Python result type (true makes SINETStream 1.10 fail to publish)',
+  },
 } as const satisfies ParamDeclarations;
 
 function asBuffer(bytes: Uint8Array): Buffer {
