@@ -79,7 +79,12 @@ def handle(request):
             raise ValueError(f"timestamp_us {us} does not survive float seconds")
         data = codec("encode", params_text).encode(from_json(request["value"]), timestamp=seconds)
         return {"bytes": base64.b64encode(data).decode()}
-    message = codec("decode", params_text).decode(base64.b64decode(request["bytes"]))
+    try:
+        message = codec("decode", params_text).decode(base64.b64decode(request["bytes"]))
+    except Exception:
+        # The decoder's stream still holds the message that failed: start afresh next time.
+        codecs.pop(("decode", params_text), None)
+        raise
     return {"value": to_json(message.value), "timestamp_us": message.timestamp_us}
 
 

@@ -45,7 +45,13 @@ function decompressFrame(
   if (contentSize !== undefined && contentSize > limit) throw tooLarge(limit);
   const outputLimit = Math.min(contentSize ?? maxContentSize, limit);
   try {
-    return backend.decompress(bytes, { contentSize, outputLimit, windowLogMax });
+    // python-zstandard decompresses a frame stating its size in one call, which no window
+    // limit applies to; only a frame without one is streamed under max_window_size.
+    return backend.decompress(bytes, {
+      contentSize,
+      outputLimit,
+      windowLogMax: contentSize === undefined ? windowLogMax : undefined,
+    });
   } catch (error) {
     if (error instanceof ZstdOutputLimitError && outputLimit === limit) {
       throw tooLarge(limit, error);

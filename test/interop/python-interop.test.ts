@@ -208,3 +208,57 @@ describe('CBC without padding on a message that is not whole blocks', () => {
     expect(() => encoder.encode(Uint8Array.of(1, 2, 3))).toThrow(InvalidArgumentError);
   });
 });
+
+describe('zstd max_window_size, as python-zstandard applies it', () => {
+  // 4 MiB with a match 3 MiB back: level 19 keeps a 4 MiB window.
+  const big = new Uint8Array(4 * 1024 * 1024).map(
+    (_, i) => (Math.imul(i, 2654435761) >>> 24) & 0xff,
+  );
+  big.set(big.subarray(0, 1024 * 1024), 3 * 1024 * 1024);
+  const writer = (writeContentSize: boolean) => ({
+    data_compression: true,
+    compression: { algorithm: 'zstd', level: 19, zstd: { write_content_size: writeContentSize } },
+    max_message_size: 8 * 1024 * 1024,
+  });
+  const reader = {
+    data_compression: true,
+    compression: { algorithm: 'zstd', zstd: { max_window_size: 1024 * 1024 } },
+    max_message_size: 8 * 1024 * 1024,
+  };
+  const frames: Uint8Array[] = [];
+  const reply = pythonBatch(async () => {
+    for (const sized of [false, true]) {
+      const encoder = await createMessageEncoder({
+        noConfig: true,
+        dataCompression: true,
+        compression: writer(sized).compression,
+        maxMessageSize: 8 * 1024 * 1024,
+      });
+      frames.push(encoder.encode(big));
+    }
+    return frames.map((bytes) => ({
+      op: 'decode' as const,
+      params: toPy({ ...reader, value_type: 'byte_array' }) as Params,
+      bytes: Buffer.from(bytes).toString('base64'),
+    }));
+  });
+
+  it('both refuse a frame without a stated size that needs a larger window', async () => {
+    expect(reply(0).error).toMatch(/^ZstdError: .*too much memory/);
+    const decoder = await createMessageDecoder(
+      codecOptions({ ...reader, value_type: 'byte_array' }),
+    );
+    await expect(decoder.decode(frames[0]!)).rejects.toThrow(InvalidMessageError);
+  });
+
+  it('both read a frame stating its size, whatever its window', async () => {
+    expect(reply(1).error).toBeUndefined();
+    const decoder = await createMessageDecoder({
+      ...codecOptions({ ...reader, value_type: 'byte_array' }),
+      maxMessageSize: 8 * 1024 * 1024,
+    });
+    expect(
+      Buffer.from((await decoder.decode(frames[1]!)).value as Uint8Array).equals(Buffer.from(big)),
+    ).toBe(true);
+  });
+});

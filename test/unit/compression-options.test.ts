@@ -92,16 +92,24 @@ describe('compression.zstd, as python-zstandard takes it', () => {
     expect(best.length).toBeLessThan(fast.length);
   });
 
-  it('refuses a frame needing a window above max_window_size', async () => {
+  it('refuses a frame without a stated size needing a window above max_window_size', async () => {
     const big = new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24);
     big.set(big.subarray(0, 1024 * 1024), 3 * 1024 * 1024); // a match 3 MiB back
     const encoder = await createMessageEncoder({
       noConfig: true,
       dataCompression: true,
-      compression: { algorithm: 'zstd', level: 19 },
+      compression: { algorithm: 'zstd', level: 19, zstd: { write_content_size: false } },
       maxMessageSize: 8 * 1024 * 1024,
     });
     const bytes = encoder.encode(big);
+    const sized = (
+      await createMessageEncoder({
+        noConfig: true,
+        dataCompression: true,
+        compression: { algorithm: 'zstd', level: 19 },
+        maxMessageSize: 8 * 1024 * 1024,
+      })
+    ).encode(big);
     const reader = (zstd: Record<string, unknown>) =>
       createMessageDecoder({
         noConfig: true,
@@ -112,6 +120,10 @@ describe('compression.zstd, as python-zstandard takes it', () => {
     expect((await (await reader({})).decode(bytes)).value).toEqual(big);
     await expect((await reader({ max_window_size: 1024 * 1024 })).decode(bytes)).rejects.toThrow(
       InvalidMessageError,
+    );
+    // As python-zstandard: a frame stating its size is decompressed in one call, unlimited.
+    expect((await (await reader({ max_window_size: 1024 * 1024 })).decode(sized)).value).toEqual(
+      big,
     );
   });
 });
