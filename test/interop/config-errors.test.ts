@@ -17,7 +17,7 @@ interface ConfigCase {
   readonly service?: string;
   /**
    * Python's class where it is not a SINETStream error (ours gives the one in `ours`): PyYAML's
-   * own exception, or a crash on a service that is not a mapping.
+   * own exception, or a crash on a service or type_spec that is not a mapping.
    */
   readonly python?: string;
   readonly ours?: string;
@@ -46,6 +46,12 @@ const CASES: readonly ConfigCase[] = [
   {
     name: 'service is not a mapping',
     text: 's: 5\n',
+    python: 'AttributeError',
+    ours: 'InvalidConfigError',
+  },
+  {
+    name: 'type_spec is not a mapping',
+    text: 'header:\n  version: 3\nconfig:\n  s:\n    type: mqtt\n    type_spec: 5\n',
     python: 'AttributeError',
     ours: 'InvalidConfigError',
   },
