@@ -1,7 +1,12 @@
 import { inspect } from 'node:util';
 import type { ResolvedService } from '../config/resolve.js';
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
-import { AlreadyConnectedError, NotOpenError, SinetError } from '../errors.js';
+import {
+  AlreadyConnectedError,
+  InvalidArgumentError,
+  NotOpenError,
+  SinetError,
+} from '../errors.js';
 import { type Metrics, MetricsRecorder } from '../metrics/index.js';
 import { ClientTelemetry } from '../observability/telemetry.js';
 import { defaultRegistry } from '../plugins/builtins.js';
@@ -14,9 +19,9 @@ import type {
   PluginContext,
 } from '../spi/types.js';
 import { headerSupportOf } from './headers.js';
-import { stderrLogger } from './load-service.js';
+import { type PendingService, type ServiceSource, stderrLogger } from './load-service.js';
 import type { CommonOptions } from './options.js';
-import { buildEnvelope, loadBrokerPlugin, pluginContext } from './pipeline.js';
+import { buildEnvelope, loadBrokerPlugin, pluginContext, serviceRegistry } from './pipeline.js';
 
 type State = 'created' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -42,7 +47,8 @@ export interface PluginHandle {
  * `await using`, and metrics.
  */
 export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisposable {
-  readonly #resolved: ResolvedService;
+  #resolved: ResolvedService | undefined;
+  readonly #pending: PendingService | undefined;
   protected readonly logger: Logger;
   protected readonly recorder = new MetricsRecorder();
   readonly #registry: PluginRegistry;
@@ -54,8 +60,9 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   #headerSupport: HeaderSupport = { unsupported: 'not open' };
   #telemetry: ClientTelemetry | undefined;
 
-  protected constructor(resolved: ResolvedService, options: CommonOptions) {
-    this.#resolved = resolved;
+  protected constructor(source: ServiceSource, options: CommonOptions) {
+    if ('fetch' in source) this.#pending = source;
+    else this.#resolved = source;
     this.logger = options.logger ?? stderrLogger;
     this.#registry = options.registry ?? defaultRegistry;
   }
@@ -65,11 +72,17 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
    * decrypted config values: a field would show in `util.inspect` and `JSON.stringify`.
    */
   protected get resolved(): ResolvedService {
+    if (!this.#resolved) {
+      throw new NotOpenError(
+        `${this.describe()} takes its service from the config server: its settings are known once open() has resolved`,
+      );
+    }
     return this.#resolved;
   }
 
+  /** The service name; with a config-server config, the `service` option until open. */
   get service(): string {
-    return this.resolved.service;
+    return this.#resolved?.service ?? this.#pending!.name;
   }
 
   /** Given, or generated (`sinetstream-<uuid>`) when absent. */
@@ -97,7 +110,8 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
    * Upstream's `info(name)`, camelCased: with no name `{clientId, metrics, <type>}`, where
    * `<type>` (e.g. `mqtt`) is what the plugin tells (undefined when it tells nothing, or
    * before open); with a dotted name the part it names (`'metrics'`, `'clientId'` or
-   * `'client_id'`, `'s3.writer'`...), undefined for a name it does not know.
+   * `'client_id'`, `'s3.writer'`...), undefined for a name it does not know. With a
+   * config-server config, NotOpenError until open, as `clientId`.
    */
   info(name = ''): unknown {
     const path = name.split('.');
@@ -105,7 +119,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     const parts: Record<string, (rest: string[]) => unknown> = {
       clientId: () => this.clientId,
       metrics: () => this.metrics,
-      [this.#resolved.type]: (rest) => this.#handle?.info?.(rest),
+      [this.resolved.type]: (rest) => this.#handle?.info?.(rest),
     };
     if (path.length === 0) {
       return Object.fromEntries(Object.entries(parts).map(([key, part]) => [key, part([])]));
@@ -146,16 +160,13 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   async #open(): Promise<void> {
-    const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
-    this.#envelope = await buildEnvelope(this.resolved, this.#registry, this.logger);
-    await this.prepare(this.#registry);
-    const context = await pluginContext(
-      this.resolved,
-      plugin,
-      this.role,
-      this.logger,
-      this.#registry,
-    );
+    this.#resolved ??= await this.#pending!.fetch();
+    const registry = await serviceRegistry(this.resolved, this.#registry);
+    const plugin = await loadBrokerPlugin(this.resolved, registry);
+    this.#checkTopics(plugin);
+    this.#envelope = await buildEnvelope(this.resolved, registry, this.logger);
+    await this.prepare(registry);
+    const context = await pluginContext(this.resolved, plugin, this.role, this.logger, registry);
     this.#headerSupport = headerSupportOf(plugin, context);
     const group = context.params.group_id;
     this.#telemetry = await ClientTelemetry.open(
@@ -178,6 +189,17 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
       throw error instanceof SinetError
         ? error
         : new SinetError(`${this.describe()}: open failed: ${String(error)}`, { cause: error });
+    }
+  }
+
+  #checkTopics(plugin: BrokerPlugin): void {
+    for (const topic of this.resolved.topics) {
+      const problem = plugin.topicProblem?.(topic, this.role);
+      if (problem === undefined) continue;
+      const shown = topic.length > 80 ? `${topic.slice(0, 80)}...` : topic;
+      throw new InvalidArgumentError(
+        `${this.describe()}: topic ${JSON.stringify(shown)} cannot be used: ${problem}`,
+      );
     }
   }
 
@@ -211,6 +233,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   /** What printing a client shows: which service it is, none of its parameters. */
   toJSON(): ServiceSummary {
+    if (!this.#resolved) return { service: this.service, type: '', brokers: [], topics: [] };
     const { service, type, brokers, topics } = this.#resolved;
     return { service, type, brokers, topics };
   }
@@ -254,7 +277,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   protected describe(): string {
-    return `${this.constructor.name} for service "${this.resolved.service}"`;
+    return `${this.constructor.name} for service "${this.service}"`;
   }
 
   /** Which parameters the plugin is given: a writer's, or a reader's. */
