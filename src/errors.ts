@@ -89,7 +89,11 @@ export class PublishError extends SinetError {
   override name = 'PublishError';
 }
 
-/** A config value cannot be used as written (e.g. an encrypted value that does not decrypt). */
+/**
+ * A config file or value cannot be used as written: a malformed file (not a mapping, a header
+ * without a config section, header.version other than 2 or 3) or a value such as an
+ * encrypted one that does not decrypt.
+ */
 export class InvalidConfigError extends SinetError {
   override name = 'InvalidConfigError';
 }

@@ -38,6 +38,11 @@ export const AT_MOST_ONCE = 'AT_MOST_ONCE';
 export const AT_LEAST_ONCE = 'AT_LEAST_ONCE';
 /** `consistency`: as AT_LEAST_ONCE, with duplicates removed where the broker can (MQTT QoS 2, Kafka idempotence). */
 export const EXACTLY_ONCE = 'EXACTLY_ONCE';
+/**
+ * `clientId`: upstream's DEFAULT_CLIENT_ID. Given (as left out, or ''), each reader and
+ * writer makes its own, `sinetstream-<random UUID>`, as upstream does.
+ */
+export const DEFAULT_CLIENT_ID = undefined;
 export { type HeadersInit, type HeaderValue, headerText } from './api/headers.js';
 export {
   collectPrometheusMetrics,

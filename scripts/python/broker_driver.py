@@ -14,6 +14,9 @@ Requests and replies (every reply also has "ok"; on failure {"ok": false, "error
       -> {"messages": [{"value": V, "timestamp_us": N, "topic": T}]}  (probes left out;
          fewer than N if the time ran out); closes the reader
   {"op": "close_reader"} -> {}
+  {"op": "seek_read", "service": S, "topic": T, "text": bool, "seek": "beginning" or "end",
+   "count": N, "timeout_ms": N}
+      -> {"messages": [...]}  a fresh MessageReader seeks (once assigned), then reads up to N
 
 A value V is a string for value_type text, else {"$binary": B64}. Both the readiness probe and
 the payloads go through the service exactly as configured (encrypted, compressed, ...).
@@ -118,6 +121,17 @@ class Driver:
             self.close_reader({})
         return {"messages": messages}
 
+    def seek_read(self, request):
+        self.close_reader({})
+        self.text = request["text"]
+        self.reader = MessageReader(request["service"], request["topic"], receive_timeout_ms=POLL_MS)
+        self.reader.open()
+        if request["seek"] == "beginning":
+            self.reader.seek_to_beginning()
+        else:
+            self.reader.seek_to_end()
+        return self.collect(request)
+
     def close_reader(self, _request):
         reader, self.reader = self.reader, None
         if reader is not None:
@@ -132,6 +146,7 @@ def main():
         "open_reader": driver.open_reader,
         "collect": driver.collect,
         "close_reader": driver.close_reader,
+        "seek_read": driver.seek_read,
     }
     for line in sys.stdin:
         if not line.strip():

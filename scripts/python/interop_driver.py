@@ -4,7 +4,10 @@ per line on stdin and writes one JSON reply per line on stdout, in the same orde
 
 Request:  {"op": "encode", "params": {...}, "value": V, "timestamp_us": N}
           {"op": "decode", "params": {...}, "bytes": B64}
+          {"op": "load_config", "config_file": PATH, "service": NAME or null}
+          {"op": "info"}  a MessageWriter's info(): its keys, info("client_id"), info("nothing")
 Reply:    {"ok": true, "bytes": B64}  or  {"ok": true, "value": V, "timestamp_us": N}
+          {"ok": true}  (load_config: a MessageWriter was made, not opened)
           {"ok": false, "error": "ExceptionClass: message"}
 
 `params` are MessageWriter/MessageReader keyword arguments. JSON has no bytes, so
@@ -16,8 +19,11 @@ image as {"$ndarray": {"descr": "<f8", "shape": [2, 3], "fortran": false, "data"
 
 import base64
 import json
+import logging
 import sys
+from io import BytesIO
 
+from sinetstream import MessageWriter
 from sinetstream.codec import SINETStreamMessageDecoder, SINETStreamMessageEncoder
 
 
@@ -74,6 +80,13 @@ def codec(kind, params_text):
 
 
 def handle(request):
+    if request["op"] == "info":
+        iobase = BytesIO()
+        writer = MessageWriter(None, "topic", no_config=True, type="iostream", type_spec={"iobase": iobase})
+        return {"keys": list(writer.info()), "client_id": writer.info("client_id"), "unknown": writer.info("nothing")}
+    if request["op"] == "load_config":
+        MessageWriter(request["service"], "topic", config_file=request["config_file"])
+        return {}
     params_text = json.dumps(request["params"], sort_keys=True)
     if request["op"] == "encode":
         us = request["timestamp_us"]
@@ -83,11 +96,17 @@ def handle(request):
             raise ValueError(f"timestamp_us {us} does not survive float seconds")
         data = codec("encode", params_text).encode(from_json(request["value"]), timestamp=seconds)
         return {"bytes": base64.b64encode(data).decode()}
-    message = codec("decode", params_text).decode(base64.b64decode(request["bytes"]))
+    try:
+        message = codec("decode", params_text).decode(base64.b64decode(request["bytes"]))
+    except Exception:
+        # The decoder's stream still holds the message that failed: start afresh next time.
+        codecs.pop(("decode", params_text), None)
+        raise
     return {"value": to_json(message.value), "timestamp_us": message.timestamp_us}
 
 
 def main():
+    logging.disable(logging.CRITICAL)  # config errors are logged before they are raised
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -3,6 +3,7 @@ import type { BrokerPlugin, PluginContext, PluginReader, ReceivedMessage } from 
 import type { Message } from './message.js';
 import { ReaderBase } from './message-reader.js';
 import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
+import { usage } from './usage.js';
 
 interface AsyncReaderHandlers {
   onMessage(message: ReceivedMessage): void | Promise<void>;
@@ -14,7 +15,7 @@ class PullingAsyncReader {
   readonly #stop = new AbortController();
   #loop: Promise<void> | undefined;
 
-  constructor(private readonly reader: PluginReader) {}
+  constructor(readonly reader: PluginReader) {}
 
   async open(handlers: AsyncReaderHandlers): Promise<void> {
     await this.reader.open();
@@ -50,6 +51,10 @@ class PullingAsyncReader {
   resetMetrics(): void {
     this.reader.resetMetrics?.();
   }
+
+  info(path: readonly string[]): unknown {
+    return this.reader.info?.(path);
+  }
 }
 
 /**
@@ -67,12 +72,22 @@ export class AsyncMessageReader<
   /** Called when reading fails (a broken connection, a message that is not a SINETStream message). */
   onFailure: ((error: Error) => void) | undefined;
 
+  /** The options an AsyncMessageReader is made with most often, as upstream's `usage()`. */
+  static usage(): string {
+    return usage('AsyncMessageReader', 'reader');
+  }
+
   constructor(options: ReaderOptions<T, S, V> = {}) {
     super(options as ReaderOptions<ValueOf<T, V>>);
   }
 
   protected createHandle(plugin: BrokerPlugin, context: PluginContext): PullingAsyncReader {
     return new PullingAsyncReader(plugin.createReader(this.readerContext(context, plugin)));
+  }
+
+  /** While callbacks run: messages from the new position follow the one being handled. */
+  protected pluginReader(handle: PullingAsyncReader): PluginReader {
+    return handle.reader;
   }
 
   protected async openHandle(handle: PullingAsyncReader): Promise<void> {

@@ -63,8 +63,8 @@ async function codecParts(options: CommonOptions, keys: KeyNeed) {
     ? await fetchService(options, 'codec', keys)
     : loadService(options, 'codec');
   const registry = await serviceRegistry(resolved, options.registry ?? defaultRegistry);
-  const envelope = await buildEnvelope(resolved, registry);
   const logger = options.logger ?? stderrLogger;
+  const envelope = await buildEnvelope(resolved, registry, logger);
   return { envelope, valueType: () => loadValueType(resolved, registry, logger) };
 }
 

@@ -13,6 +13,7 @@ import { serviceSource } from './load-service.js';
 import { Message } from './message.js';
 import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
 import { type PluginHandle, ServiceClient } from './service-client.js';
+import { usage } from './usage.js';
 import { loadValueType } from './value-type.js';
 
 /** What MessageReader and AsyncMessageReader share: topics, timeout, decoding. */
@@ -64,6 +65,29 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
 
   protected override beforeClose(): void {
     this.closed.abort();
+  }
+
+  /** The plugin's reader behind the handle. */
+  protected abstract pluginReader(handle: H): PluginReader;
+
+  /** Reads again from the oldest message the broker keeps (Kafka, memory, S3); UnsupportedOperationError elsewhere. */
+  async seekToBeginning(): Promise<void> {
+    const reader = this.pluginReader(this.handle());
+    if (!reader.seekToBeginning) throw this.#cannotSeek();
+    await reader.seekToBeginning();
+  }
+
+  /** Skips what the broker holds: only messages published from now on come. */
+  async seekToEnd(): Promise<void> {
+    const reader = this.pluginReader(this.handle());
+    if (!reader.seekToEnd) throw this.#cannotSeek();
+    await reader.seekToEnd();
+  }
+
+  #cannotSeek(): UnsupportedOperationError {
+    return new UnsupportedOperationError(
+      `${this.describe()}: type "${this.resolved.type}" cannot seek`,
+    );
   }
 
   /**
@@ -152,6 +176,11 @@ export class MessageReader<
    * settles any other (a Set here would reallocate its table per message). */
   #receiving: AbortController | undefined;
 
+  /** The options a MessageReader is made with most often, as upstream's `usage()`. */
+  static usage(): string {
+    return usage('MessageReader', 'reader');
+  }
+
   constructor(options: ReaderOptions<T, S, V> = {}) {
     super(options as ReaderOptions<ValueOf<T, V>>);
   }
@@ -162,6 +191,10 @@ export class MessageReader<
 
   protected async openHandle(handle: PluginReader): Promise<void> {
     await handle.open();
+  }
+
+  protected pluginReader(handle: PluginReader): PluginReader {
+    return handle;
   }
 
   protected override beforeClose(): void {
@@ -207,26 +240,6 @@ export class MessageReader<
       // way it must not come back (AT_LEAST_ONCE would otherwise redeliver it forever).
       if (taken) await this.#settle(taken);
     }
-  }
-
-  /** Reads again from the oldest message the broker keeps (Kafka, memory, S3); UnsupportedOperationError elsewhere. */
-  async seekToBeginning(): Promise<void> {
-    const reader = this.handle();
-    if (!reader.seekToBeginning) throw this.#cannotSeek();
-    await reader.seekToBeginning();
-  }
-
-  /** Skips what the broker holds: only messages published from now on come. */
-  async seekToEnd(): Promise<void> {
-    const reader = this.handle();
-    if (!reader.seekToEnd) throw this.#cannotSeek();
-    await reader.seekToEnd();
-  }
-
-  #cannotSeek(): UnsupportedOperationError {
-    return new UnsupportedOperationError(
-      `${this.describe()}: type "${this.resolved.type}" cannot seek`,
-    );
   }
 
   async #settle(message: ReceivedMessage): Promise<void> {

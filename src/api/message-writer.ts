@@ -14,6 +14,7 @@ import { serviceSource } from './load-service.js';
 import type { ServiceTypeName, ValueOf, ValueTypeName, WriterOptions } from './options.js';
 import { ServiceClient } from './service-client.js';
 import { toTimestampUs } from './timestamp.js';
+import { usage } from './usage.js';
 import { loadValueType } from './value-type.js';
 
 /** Options of one `publish`. */
@@ -145,6 +146,11 @@ export class MessageWriter<
   S extends ServiceTypeName = string,
   V extends ValueTypeName = string,
 > extends WriterBase<ValueOf<T, V>> {
+  /** The options a MessageWriter is made with most often, as upstream's `usage()`. */
+  static usage(): string {
+    return usage('MessageWriter', 'writer');
+  }
+
   constructor(options: WriterOptions<T, S, V> = {}) {
     super(options as WriterOptions<ValueOf<T, V>>);
   }
@@ -168,4 +174,9 @@ export class AsyncMessageWriter<
   T = Uint8Array,
   S extends ServiceTypeName = string,
   V extends ValueTypeName = string,
-> extends MessageWriter<T, S, V> {}
+> extends MessageWriter<T, S, V> {
+  /** As MessageWriter's, under this name. */
+  static override usage(): string {
+    return usage('AsyncMessageWriter', 'writer');
+  }
+}

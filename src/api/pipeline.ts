@@ -5,20 +5,17 @@ import { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import { InvalidArgumentError, UnsupportedServiceTypeError } from '../errors.js';
 import { readParameters, twinsOf } from '../spi/read-parameters.js';
 import type { PluginModule, PluginRegistry } from '../spi/registry.js';
-import type { BrokerPlugin, Logger, PluginContext } from '../spi/types.js';
+import type { BrokerPlugin, Compressor, Logger, PluginContext } from '../spi/types.js';
 import { loadValueType } from './value-type.js';
 
 /** The envelope a service's compression, encryption and format settings describe. */
 export async function buildEnvelope(
   resolved: ResolvedService,
   registry: PluginRegistry,
+  logger: Logger,
 ): Promise<EnvelopeCodec> {
-  const { compression } = resolved;
   const compressor = resolved.dataCompression
-    ? await (await registry.compression(compression.algorithm)).create(
-        compression.level,
-        compression.params,
-      )
+    ? await createCompressor(resolved, registry, logger)
     : undefined;
   const cipher = resolved.dataEncryption ? await createCipher(resolved.crypto) : undefined;
   if (resolved.messageFormat !== 2 && resolved.messageFormat !== 3) {
@@ -31,6 +28,29 @@ export async function buildEnvelope(
     compressor,
     cipher,
   });
+}
+
+/**
+ * The algorithm's block is checked against the plugin's declarations for both roles at once:
+ * one compressor serves a writer and a reader alike.
+ */
+async function createCompressor(
+  resolved: ResolvedService,
+  registry: PluginRegistry,
+  logger: Logger,
+): Promise<Compressor> {
+  const { algorithm, level, params } = resolved.compression;
+  const plugin = await registry.compression(algorithm);
+  const checked = plugin.parameters
+    ? await readParameters(plugin.parameters, params, {
+        role: 'both',
+        where: `service "${resolved.service}": `,
+        type: `${algorithm} compression`,
+        prefix: `compression.${algorithm}.`,
+        logger,
+      })
+    : params;
+  return plugin.create(level, checked);
 }
 
 /**
@@ -90,7 +110,7 @@ async function encodeMessage(
     apiParams: {},
     logger,
   });
-  const envelope = await buildEnvelope(resolved, registry);
+  const envelope = await buildEnvelope(resolved, registry, logger);
   const valueType = await loadValueType(resolved, registry, logger);
   const serializable =
     typeof value === 'string' && resolved.valueType === 'byte_array'

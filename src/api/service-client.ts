@@ -41,6 +41,7 @@ export interface PluginHandle {
   close(): Promise<void>;
   metrics?(): unknown;
   resetMetrics?(): void;
+  info?(path: readonly string[]): unknown;
 }
 
 /**
@@ -117,6 +118,33 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     return this.recorder.snapshot(this.#handle?.metrics?.());
   }
 
+  /**
+   * Upstream's `info(name)`, camelCased: with no name `{clientId, metrics, <type>}`, where
+   * `<type>` (e.g. `mqtt`) is what the plugin tells (undefined when it tells nothing, or
+   * before open); with a dotted name the part it names (`'metrics'`, `'clientId'` or
+   * `'client_id'`, `'s3.writer'`...), undefined for a name it does not know. With a
+   * config-server config, NotOpenError until open, as `clientId`.
+   */
+  info(name = ''): unknown {
+    const path = name.split('.');
+    if (path.at(-1) === '') path.pop();
+    const parts: Record<string, (rest: string[]) => unknown> = {
+      clientId: () => this.clientId,
+      metrics: () => this.metrics,
+      [this.resolved.type]: (rest) => this.#handle?.info?.(rest),
+    };
+    if (path.length === 0) {
+      return Object.fromEntries(Object.entries(parts).map(([key, part]) => [key, part([])]));
+    }
+    const [first, ...rest] = path;
+    const part = Object.hasOwn(parts, first!)
+      ? parts[first!]
+      : first === 'client_id'
+        ? parts.clientId
+        : undefined;
+    return part?.(rest);
+  }
+
   /** Starts the counts afresh; `resetRaw` also resets the plugin's own metrics. */
   resetMetrics(resetRaw = false): void {
     this.recorder.reset();
@@ -148,7 +176,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
     const registry = await serviceRegistry(resolved, this.#registry);
     const plugin = await loadBrokerPlugin(resolved, registry);
     this.#checkTopics(plugin);
-    this.#envelope = await buildEnvelope(resolved, registry);
+    this.#envelope = await buildEnvelope(resolved, registry, this.logger);
     await this.prepare(registry);
     const context = await pluginContext(resolved, plugin, this.role, this.logger, registry);
     this.#headerSupport = headerSupportOf(plugin, context);

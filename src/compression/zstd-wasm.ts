@@ -9,7 +9,8 @@ let ready: Promise<void> | undefined;
 
 const wasmZstd: ZstdBackend = {
   name: 'zstd-wasm',
-  compress,
+  frameOptions: false,
+  compress: (bytes, level) => compress(bytes, level),
   // Its one-shot decompressor allocates the stated content size, or else this, up front, and
   // fails rather than write past it. The caller refuses stated sizes above the limit.
   decompress(bytes, { outputLimit }) {

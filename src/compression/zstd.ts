@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, InvalidMessageError, messageTooLarge } from '../errors.js';
+import type { ParamDeclarations } from '../spi/parameters.js';
 import type { CompressionPlugin } from '../spi/types.js';
-import { type ZstdBackend, ZstdOutputLimitError } from './zstd-backend.js';
+import { type ZstdBackend, type ZstdFrameFlags, ZstdOutputLimitError } from './zstd-backend.js';
 import { readZstdFrame, type ZstdFrameInfo } from './zstd-frame.js';
 
 /**
@@ -26,7 +28,12 @@ const MAX_OUTPUT = 2 ** 31 - 1;
  * may produce no more than that, nor more than `maxSize`: a stated size above `maxSize` is
  * refused before decompressing, an unstated one stops at `maxSize` while decompressing.
  */
-function decompressFrame(backend: ZstdBackend, bytes: Uint8Array, maxSize: number): Uint8Array {
+function decompressFrame(
+  backend: ZstdBackend,
+  bytes: Uint8Array,
+  maxSize: number,
+  windowLogMax: number | undefined,
+): Uint8Array {
   const limit = Math.min(maxSize, MAX_OUTPUT);
   let frame: ZstdFrameInfo;
   try {
@@ -38,7 +45,13 @@ function decompressFrame(backend: ZstdBackend, bytes: Uint8Array, maxSize: numbe
   if (contentSize !== undefined && contentSize > limit) throw tooLarge(limit);
   const outputLimit = Math.min(contentSize ?? maxContentSize, limit);
   try {
-    return backend.decompress(bytes, { contentSize, outputLimit });
+    // python-zstandard decompresses a frame stating its size in one call, which no window
+    // limit applies to; only a frame without one is streamed under max_window_size.
+    return backend.decompress(bytes, {
+      contentSize,
+      outputLimit,
+      windowLogMax: contentSize === undefined ? windowLogMax : undefined,
+    });
   } catch (error) {
     if (error instanceof ZstdOutputLimitError && outputLimit === limit) {
       throw tooLarge(limit, error);
@@ -61,22 +74,106 @@ function tooLarge(limit: number, cause?: unknown): InvalidMessageError {
     : messageTooLarge(limit, cause);
 }
 
+/**
+ * `compression.zstd`: the arguments of python-zstandard's ZstdCompressor and
+ * ZstdDecompressor that a config file can give (dictionaries and parameter objects cannot be
+ * written in one). Python hands the whole block to both and fails on the other role's keys;
+ * ours ignores them, so one block serves both roles.
+ */
+export const ZSTD_PARAMETERS = {
+  level: {
+    type: 'integer',
+    role: 'writer',
+    description:
+      "compression level, 22 or less (negative: faster; 0: zstd's default, 3); beats compression.level",
+  },
+  write_checksum: {
+    type: 'boolean',
+    role: 'writer',
+    description: 'end each frame with a content checksum (default false)',
+  },
+  write_content_size: {
+    type: 'boolean',
+    role: 'writer',
+    description: 'state the content size in the frame header (default true)',
+  },
+  write_dict_id: {
+    type: 'boolean',
+    role: 'writer',
+    description:
+      'state the dictionary id in the frame header (default true; no dictionary is used)',
+  },
+  threads: {
+    type: 'integer',
+    role: 'writer',
+    description: 'compression worker threads (0: none; negative: one per CPU)',
+  },
+  max_window_size: {
+    type: 'number',
+    role: 'reader',
+    description: "refuse frames that need a larger window, in bytes (0: zstd's limit)",
+  },
+  format: {
+    type: { oneOf: [0] },
+    role: 'reader',
+    description: 'FORMAT_ZSTD1 (0); magicless frames (1) are not supported',
+  },
+} as const satisfies ParamDeclarations;
+
+interface ZstdBlock {
+  readonly level?: number;
+  readonly write_checksum?: boolean;
+  readonly write_content_size?: boolean;
+  readonly write_dict_id?: boolean;
+  readonly threads?: number;
+  readonly max_window_size?: number;
+}
+
+function checkLevel(level: number, key: string): number {
+  if (!Number.isInteger(level) || level > 22) {
+    throw new InvalidArgumentError(`${key}: zstd takes 22 or less, got ${level}`);
+  }
+  return level;
+}
+
 /** The `zstd` plugin on the backend `load` gives; tests use it to pin one. */
 export function zstdCompressionOn(load: () => Promise<ZstdBackend>): CompressionPlugin {
   return {
     name: 'zstd',
-    async create(level = 3) {
-      if (!Number.isInteger(level) || level < 1 || level > 22) {
-        throw new InvalidArgumentError(`compression.level: zstd takes 1..22, got ${level}`);
-      }
+    parameters: ZSTD_PARAMETERS,
+    async create(level = 3, params = {}) {
+      const block = params as ZstdBlock;
+      const chosenLevel =
+        block.level !== undefined
+          ? checkLevel(block.level, 'compression.zstd.level')
+          : checkLevel(level, 'compression.level');
+      const flags: ZstdFrameFlags = {
+        checksum: block.write_checksum,
+        contentSize: block.write_content_size,
+        dictId: block.write_dict_id,
+        workers:
+          block.threads !== undefined && block.threads < 0 ? availableParallelism() : block.threads,
+      };
+      // python-zstandard, like zstd, takes the largest power of two not above the size.
+      const windowLogMax = block.max_window_size
+        ? Math.floor(Math.log2(block.max_window_size))
+        : undefined;
       const backend = await load();
+      const given = Object.entries({ ...flags, max_window_size: windowLogMax }).filter(
+        ([, value]) => value !== undefined,
+      );
+      if (!backend.frameOptions && given.length > 0) {
+        throw new InvalidArgumentError(
+          `compression.zstd: ${given.map(([key]) => key).join(', ')} need Node's own zstd (Node 22.15 or later); ${backend.name} takes only the level`,
+        );
+      }
       return {
-        compress: (bytes) => backend.compress(bytes, level),
-        decompress: (bytes, maxSize) => decompressFrame(backend, bytes, maxSize),
+        compress: (bytes) => backend.compress(bytes, chosenLevel, flags),
+        decompress: (bytes, maxSize) => decompressFrame(backend, bytes, maxSize, windowLogMax),
       };
     },
   };
 }
 
-/** zstd (`compression.algorithm: zstd`), levels 1..22 as SINETStream's, default 3. */
+/** zstd (`compression.algorithm: zstd`), levels up to 22 (negative too) as python-zstandard's, default 3. */
 export const zstdCompression = zstdCompressionOn(loadZstd);

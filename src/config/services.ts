@@ -38,11 +38,27 @@ export interface ConfigDocument {
 }
 
 /**
+ * What upstream's loader takes for no file at all: PyYAML's None for an empty file, or an
+ * empty mapping or list, is "no configuration file" there (NoConfigError), not a bad one.
+ */
+function isEmptyDocument(document: unknown): boolean {
+  if (document === null || document === undefined || document === '' || document === false) {
+    return true;
+  }
+  if (document === 0 || (Array.isArray(document) && document.length === 0)) return true;
+  return isMapping(document) && Object.keys(document).length === 0;
+}
+
+/**
  * Reads the three file formats: v1 (services at the top), v2 and v3 (`header` + `config`; in
- * v3 broker-specific keys sit under `type_spec`). A header without a version means v3.
+ * v3 broker-specific keys sit under `type_spec`). A header without a version means v3; a
+ * header may not say 1, as upstream's loader refuses it.
  */
 export function parseConfigDocument(document: unknown, source: string): ConfigDocument {
-  if (!isMapping(document)) throw new NoConfigError(`${source}: the config is not a mapping`);
+  if (isEmptyDocument(document)) throw new NoConfigError(`${source}: empty: no service defined`);
+  if (!isMapping(document)) {
+    throw new InvalidConfigError(`${source}: malformed: the config is not a mapping`);
+  }
   checkConfigTree(
     document,
     '',
@@ -53,20 +69,32 @@ export function parseConfigDocument(document: unknown, source: string): ConfigDo
   if ('header' in document) {
     const header = document.header;
     if (header !== null && header !== undefined && !isMapping(header)) {
-      throw new NoConfigError(`${source}: header is not a mapping`);
+      throw new InvalidConfigError(`${source}: header is not a mapping`);
     }
     const declared = header?.version ?? 3;
-    if (declared !== 1 && declared !== 2 && declared !== 3) {
-      throw new NoConfigError(`${source}: header.version ${String(declared)} is not 1, 2 or 3`);
+    if (declared !== 2 && declared !== 3) {
+      throw new InvalidConfigError(
+        `${source}: header.version ${String(declared)} is not 2 or 3 (a v1 file has no header)`,
+      );
     }
     version = declared;
-    const config = document.config ?? {};
-    if (!isMapping(config)) throw new NoConfigError(`${source}: config is not a mapping`);
+    if (!('config' in document)) {
+      throw new InvalidConfigError(`${source}: a file with a header needs a config section`);
+    }
+    const config = document.config;
+    if (!isMapping(config)) {
+      throw new InvalidConfigError(`${source}: malformed: config is not a mapping`);
+    }
+    if (Object.keys(config).length === 0) {
+      throw new InvalidConfigError(`${source}: config defines no service`);
+    }
     body = config;
   }
   const services = new Map<string, ServiceDefinition>();
   for (const [name, value] of Object.entries(body)) {
-    if (!isMapping(value)) throw new NoConfigError(`${source}: service "${name}" is not a mapping`);
+    if (!isMapping(value)) {
+      throw new InvalidConfigError(`${source}: service "${name}" is not a mapping`);
+    }
     services.set(name, splitService(name, value, version, source));
   }
   return { source, version, services };
@@ -86,7 +114,7 @@ function splitService(
   }
   if (version === 3 && value.type_spec !== undefined) {
     if (!isMapping(value.type_spec)) {
-      throw new NoConfigError(`${source}: service "${name}": type_spec is not a mapping`);
+      throw new InvalidConfigError(`${source}: service "${name}": type_spec is not a mapping`);
     }
     brokerSpecific = { ...brokerSpecific, ...value.type_spec };
   }
@@ -100,7 +128,8 @@ export function selectService(
 ): ServiceDefinition {
   if (service === undefined) {
     if (config.services.size === 1) return [...config.services.values()][0]!;
-    throw new NoServiceError(
+    // Upstream's class for this case: the service parameter is missing, not a service.
+    throw new NoConfigError(
       `no service given, and ${config.source} defines ${config.services.size} services (${[...config.services.keys()].join(', ')})`,
     );
   }

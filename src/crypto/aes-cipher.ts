@@ -1,5 +1,5 @@
 import { type KeyObject, randomBytes } from 'node:crypto';
-import { InvalidMessageError } from '../errors.js';
+import { InvalidArgumentError, InvalidMessageError } from '../errors.js';
 import { AES_BLOCK } from './cmac.js';
 import { deriveKey } from './keys.js';
 import { type KeyedMode, MODE_SPECS, type ModeSpec } from './modes.js';
@@ -87,9 +87,16 @@ export class AesMessageCipher implements MessageCipher {
   }
 
   encrypt(plain: Uint8Array): Uint8Array {
-    const header = Buffer.concat([this.#salt, randomBytes(this.#spec.ivLength)]);
+    const random = randomBytes(this.#spec.ivLength);
+    const header = Buffer.concat([this.#salt, this.#writer.carriedIv?.(random) ?? random]);
     const iv = header.subarray(this.#salt.length);
     const data = this.#params.pkcs7 ? pad(plain) : plain;
+    if (this.#spec.blockAligned && data.length % AES_BLOCK !== 0) {
+      // As PyCryptodome, which SINETStream 1.10 leaves to refuse it at publish time.
+      throw new InvalidArgumentError(
+        `crypto.padding: AES-${this.#params.mode} without padding encrypts only whole 16-byte blocks; this message is ${data.length} bytes (use padding: pkcs7)`,
+      );
+    }
     const { ciphertext, tag } = this.#writer.seal(iv, data, header);
     return Buffer.concat([header, ciphertext, tag]);
   }
@@ -99,8 +106,9 @@ export class AesMessageCipher implements MessageCipher {
     const { ivLength, tagLength, blockAligned } = this.#spec;
     const headerLength = saltBytes + ivLength;
     const cipherLength = blob.length - headerLength - tagLength;
-    const aligned =
-      !(blockAligned || pkcs7) || (cipherLength > 0 && cipherLength % AES_BLOCK === 0);
+    const wholeBlocks = cipherLength % AES_BLOCK === 0;
+    // Padding adds at least one byte; without it, CBC may carry nothing at all.
+    const aligned = pkcs7 ? cipherLength > 0 && wholeBlocks : !blockAligned || wholeBlocks;
     if (cipherLength < 0 || !aligned) {
       throw new InvalidMessageError(
         `message is too short or truncated for AES-${this.#params.mode} (${blob.length} bytes)`,

@@ -2,12 +2,26 @@ import { createCipheriv, createDecipheriv, type KeyObject } from 'node:crypto';
 import { AES_BLOCK, aesAlgorithm } from './cmac.js';
 import { Eax } from './eax.js';
 
-/** The modes SINETStream 1.10 (Python) writes and we read; OPENPGP is left out on purpose. */
-export const AES_MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'EAX', 'GCM'] as const;
+/** The modes SINETStream 1.10 (Python) takes; OPENPGPCFB is its other name for OPENPGP. */
+export const AES_MODES = [
+  'CBC',
+  'CFB',
+  'OFB',
+  'CTR',
+  'OPENPGP',
+  'OPENPGPCFB',
+  'EAX',
+  'GCM',
+] as const;
 export type AesMode = (typeof AES_MODES)[number];
 
 /** One AES mode bound to one key. `open` throws when the data cannot be authenticated. */
 export interface KeyedMode {
+  /**
+   * The IV a message carries, made from `ivLength` random bytes; absent, those bytes are the
+   * IV. OPENPGP carries its IV encrypted.
+   */
+  carriedIv?(random: Buffer): Buffer;
   seal(iv: Uint8Array, plain: Uint8Array, aad: Uint8Array): { ciphertext: Buffer; tag: Buffer };
   open(iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Buffer;
 }
@@ -46,6 +60,39 @@ function unauthenticated(opensslMode: string, blockAligned: boolean): ModeSpec {
   };
 }
 
+/** One pass of AES-CFB with 128-bit segments (OpenSSL's cfb), as OpenPGP uses it. */
+function cfb128(key: KeyObject, iv: Uint8Array, data: Uint8Array, encrypt: boolean): Buffer {
+  const algorithm = aesAlgorithm(key, 'cfb');
+  const cipher = encrypt
+    ? createCipheriv(algorithm, key, iv)
+    : createDecipheriv(algorithm, key, iv);
+  return Buffer.concat([cipher.update(data), cipher.final()]);
+}
+
+/**
+ * PyCryptodome's MODE_OPENPGP (RFC 4880 CFB without the resynchronisation step): the message
+ * carries the 16-byte random IV with its last two bytes repeated, encrypted with CFB from a
+ * zero IV (18 bytes), and the data is CFB-encrypted from the last 16 of those 18 bytes.
+ * PyCryptodome does not check the repeated bytes when decrypting, so neither do we.
+ */
+const OPENPGP: ModeSpec = {
+  ivLength: AES_BLOCK + 2,
+  tagLength: 0,
+  blockAligned: false,
+  withKey(key) {
+    const zero = Buffer.alloc(AES_BLOCK);
+    const dataIv = (carried: Uint8Array) => carried.subarray(2);
+    return {
+      carriedIv(random) {
+        const iv = random.subarray(0, AES_BLOCK);
+        return cfb128(key, zero, Buffer.concat([iv, iv.subarray(-2)]), true);
+      },
+      seal: (iv, plain) => ({ ciphertext: cfb128(key, dataIv(iv), plain, true), tag: EMPTY }),
+      open: (iv, ciphertext) => cfb128(key, dataIv(iv), ciphertext, false),
+    };
+  },
+};
+
 /*
  * Sizes are PyCryptodome's defaults as SINETStream 1.10 uses them: 16-byte IVs and nonces,
  * CFB with 8-bit segments (hence OpenSSL's cfb8), CTR with a full 16-byte initial counter
@@ -56,6 +103,8 @@ export const MODE_SPECS: Readonly<Record<AesMode, ModeSpec>> = {
   CFB: unauthenticated('cfb8', false),
   OFB: unauthenticated('ofb', false),
   CTR: unauthenticated('ctr', false),
+  OPENPGP,
+  OPENPGPCFB: OPENPGP,
   GCM: {
     ivLength: 16,
     tagLength: 16,

@@ -175,9 +175,6 @@ export async function readCryptoParams(
   const modeName = typeof crypto.mode === 'string' ? crypto.mode.toUpperCase() : crypto.mode;
   const mode = oneOf('mode', modeName, Object.fromEntries(AES_MODES.map((m) => [m, m])));
   const pkcs7 = crypto.padding == null ? false : oneOf('padding', crypto.padding, PADDINGS, true);
-  if (mode === 'CBC' && !pkcs7) {
-    throw invalid('padding', 'mode CBC needs padding: pkcs7 (messages are not whole blocks)');
-  }
   const kdf = crypto.key_derivation ?? {};
   if (!isRecord(kdf)) throw invalid('key_derivation', 'must be a mapping');
   if (!KDF_ALGORITHMS.includes(String(kdf.algorithm ?? 'pbkdf2'))) {

@@ -36,11 +36,6 @@ export class EnvelopeCodec {
   readonly #settings: EnvelopeSettings;
 
   constructor(settings: EnvelopeSettings) {
-    if (settings.userDataOnly && (settings.cipher || settings.compressor)) {
-      throw new InvalidArgumentError(
-        'user_data_only: cannot be combined with data_encryption or data_compression',
-      );
-    }
     this.#settings = settings;
   }
 
@@ -51,14 +46,16 @@ export class EnvelopeCodec {
         `the value is ${payload.length} bytes serialized, more than max_message_size (${maxMessageSize} bytes)`,
       );
     }
+    const compressed = compressor ? compressor.compress(payload) : payload;
     if (userDataOnly) {
+      // No record and no packet: the (compressed, encrypted) value is the whole message, and
+      // a reader decrypts it with its newest key version, as SINETStream 1.10 does.
       return {
-        bytes: payload,
+        bytes: cipher ? cipher.encrypt(compressed) : compressed,
         uncompressedLength: payload.length,
-        compressedLength: payload.length,
+        compressedLength: compressed.length,
       };
     }
-    const compressed = compressor ? compressor.compress(payload) : payload;
     const tstamp = Math.trunc(timestampUs);
     let bytes: Uint8Array;
     if (cipher) {
@@ -78,15 +75,10 @@ export class EnvelopeCodec {
    * an encrypted message from a writer not seen before needs a key derived first.
    */
   async decode(bytes: Uint8Array): Promise<DecodedEnvelope> {
-    const { userDataOnly, messageFormat, maxMessageSize, compressor, cipher } = this.#settings;
+    const { userDataOnly, messageFormat, cipher } = this.#settings;
     if (userDataOnly) {
-      if (bytes.length > maxMessageSize) throw this.#tooLarge(bytes.length);
-      return {
-        payload: bytes,
-        timestampUs: 0,
-        uncompressedLength: bytes.length,
-        compressedLength: bytes.length,
-      };
+      const msg = cipher ? await cipher.decrypt(bytes, cipher.keyVersion) : bytes;
+      return this.#decompressed(msg, 0);
     }
     let body = bytes;
     let keyVersion = cipher ? cipher.keyVersion : KEY_VERSION_NONE;
@@ -106,10 +98,15 @@ export class EnvelopeCodec {
     }
     if (cipher) body = await cipher.decrypt(body, keyVersion);
     const record = decodeRecord(body);
-    let payload = record.msg;
+    return this.#decompressed(record.msg, record.timestampUs);
+  }
+
+  #decompressed(msg: Uint8Array, timestampUs: number | bigint): DecodedEnvelope {
+    const { maxMessageSize, compressor } = this.#settings;
+    let payload = msg;
     if (compressor) {
       try {
-        payload = compressor.decompress(record.msg, maxMessageSize);
+        payload = compressor.decompress(msg, maxMessageSize);
       } catch (error) {
         if (error instanceof InvalidMessageError) throw error;
         throw new InvalidMessageError('message does not decompress', { cause: error });
@@ -120,9 +117,9 @@ export class EnvelopeCodec {
     }
     return {
       payload,
-      timestampUs: Number(record.timestampUs),
+      timestampUs: Number(timestampUs),
       uncompressedLength: payload.length,
-      compressedLength: record.msg.length,
+      compressedLength: msg.length,
     };
   }
 

@@ -8,7 +8,8 @@ import type { Secret } from '../crypto/secret.js';
 import type { PluginContext } from './types.js';
 
 /**
- * - `string`, `number` (finite, not negative; a string of digits is taken too), `boolean`
+ * - `string`, `number` (finite, not negative; a string of digits is taken too), `integer`
+ *   (a whole number, negative too, as zlib's `wbits` or zstd's levels are), `boolean`
  *   (`"true"` and `"false"` are taken too)
  * - `bytes`: a string (as UTF-8) or `!!binary`, given to the plugin as bytes
  * - `secret`: a string or `!!binary` (a decrypted `!sinetstream/encrypted` value), given to
@@ -25,6 +26,7 @@ import type { PluginContext } from './types.js';
 export type ParamType =
   | 'string'
   | 'number'
+  | 'integer'
   | 'boolean'
   | 'bytes'
   | 'secret'
@@ -67,7 +69,7 @@ export type ParamDeclarations = Readonly<Record<string, ParamDeclaration>>;
 /** The value a plugin receives for a parameter of type `T`. */
 export type ParamValue<T> = T extends 'string'
   ? string
-  : T extends 'number'
+  : T extends 'number' | 'integer'
     ? number
     : T extends 'boolean'
       ? boolean
@@ -105,7 +107,7 @@ export type ParamValues<D extends ParamDeclarations> = {
 /** What a user may write for a parameter of type `T`. */
 export type ParamInput<T> = T extends 'string'
   ? string
-  : T extends 'number'
+  : T extends 'number' | 'integer'
     ? number
     : T extends 'boolean'
       ? boolean

@@ -46,6 +46,7 @@ export function describeType(type: ParamType): string {
     return {
       string: 'a string',
       number: 'a number (0 or more)',
+      integer: 'a whole number',
       boolean: 'true or false',
       bytes: 'a string or binary data',
       secret: 'a secret: a string or binary data',
@@ -195,6 +196,8 @@ class BlockReader {
         return typeof value === 'string' ? value : MISMATCH;
       case 'number':
         return toNumber(value);
+      case 'integer':
+        return toInteger(value);
       case 'boolean':
         if (typeof value === 'boolean') return value;
         return value === 'true' ? true : value === 'false' ? false : MISMATCH;
@@ -230,6 +233,11 @@ class BlockReader {
 function toNumber(value: unknown): number | typeof MISMATCH {
   const number = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : MISMATCH;
+}
+
+function toInteger(value: unknown): number | typeof MISMATCH {
+  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  return Number.isSafeInteger(number) ? (number as number) : MISMATCH;
 }
 
 function oneOf(

@@ -146,6 +146,11 @@ export interface PluginWriter {
   metrics?(): unknown;
   /** Starts the client's own metrics afresh. */
   resetMetrics?(): void;
+  /**
+   * What `info()` shows under the service type: the whole (path empty) or the part `path`
+   * names, undefined for a path it does not know (upstream's plugin `info(ipath, kwargs)`).
+   */
+  info?(path: readonly string[]): unknown;
 }
 
 /**
@@ -169,6 +174,8 @@ export interface PluginReader {
   metrics?(): unknown;
   /** Starts the client's own metrics afresh. */
   resetMetrics?(): void;
+  /** As PluginWriter's `info`. */
+  info?(path: readonly string[]): unknown;
 }
 
 /** A broker type (`type:` of a service): how core makes its writers and readers. */
@@ -250,6 +257,11 @@ export interface Compressor {
 export interface CompressionPlugin {
   /** The `compression.algorithm` name, e.g. `gzip`. */
   readonly name: string;
+  /**
+   * The keys of the algorithm's own block (`compression.<name>`). Given, core checks the
+   * block against them (as broker parameters are checked) before `create` sees it.
+   */
+  readonly parameters?: ParamDeclarations;
   /**
    * Builds a compressor. `level` is undefined when the user gave none; `params` is the
    * algorithm's own block (`compression.<name>`), if any.

@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeRecord } from '../../src/envelope/avro-record.js';
 
 /** Service parameters as the config file spells them (bytes as Uint8Array). */
 export type Params = Record<string, unknown>;
@@ -20,7 +21,7 @@ export interface Case {
 }
 
 const KEY_LENGTHS = [128, 192, 256] as const;
-const MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'EAX', 'GCM'] as const;
+const MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'OPENPGP', 'EAX', 'GCM'] as const;
 
 /** Deterministic bytes, so a failing case can be reproduced. */
 function pseudoRandom(length: number, seed: number): Uint8Array {
@@ -109,6 +110,23 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
   configs.push(
     ['EAX-128 default kdf', encrypted({ mode: 'EAX', password: 'secret-000' })],
     [
+      'OPENPGPCFB-192 pkcs7 password',
+      encrypted({
+        mode: 'OPENPGPCFB',
+        key_length: 192,
+        padding: 'pkcs7',
+        password: 'pw',
+        key_derivation: FAST_KDF,
+      }),
+    ],
+    [
+      'OPENPGP-128 key versions 1,2 v2',
+      encrypted(
+        { mode: 'OPENPGP', _keys: { 1: key(128, 11), 2: key(128, 12) } },
+        { message_format: 2 },
+      ),
+    ],
+    [
       'GCM-128 password {value} latin-1',
       encrypted({ mode: 'GCM', password: { value: 'pässwörd' }, key_derivation: FAST_KDF }),
     ],
@@ -154,7 +172,6 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
     ['zstd default', { algorithm: 'zstd' }],
     ['zstd 1', { algorithm: 'zstd', level: 1 }],
     ['zstd 19', { algorithm: 'zstd', level: 19 }],
-    // Python-side options: frames without content size; our side ignores them.
     ['zstd no content size', { algorithm: 'zstd', zstd: { write_content_size: false } }],
     ['lz4 0', { algorithm: 'lz4', level: 0 }],
     ['lz4 9 (HC)', { algorithm: 'lz4', level: 9 }],
@@ -165,10 +182,70 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
         lz4: { content_checksum: true, block_checksum: true, store_size: false },
       },
     ],
+    // The option blocks, as zlib, python-zstandard and python-lz4 take them.
+    ['gzip 0 (stored)', { algorithm: 'gzip', level: 0 }],
+    ['gzip -1', { algorithm: 'gzip', level: -1 }],
+    ['gzip wbits 31 (gzip file)', { algorithm: 'gzip', gzip: { wbits: 31 } }],
+    ['gzip wbits -15 (raw)', { algorithm: 'gzip', gzip: { wbits: -15 } }],
+    ['gzip wbits 9', { algorithm: 'gzip', gzip: { wbits: 9 } }],
+    [
+      'gzip memLevel 9 strategy 1',
+      { algorithm: 'gzip', gzip: { memLevel: 9, strategy: 1, method: 8 } },
+    ],
+    ['gzip strategy 4 (fixed)', { algorithm: 'gzip', gzip: { strategy: 4 } }],
+    ['gzip block level 9 beats level 1', { algorithm: 'gzip', level: 1, gzip: { level: 9 } }],
+    [
+      'gzip zdict',
+      { algorithm: 'gzip', gzip: { zdict: new TextEncoder().encode('SINETStream メッセージ') } },
+    ],
+    ['zstd 0', { algorithm: 'zstd', level: 0 }],
+    ['zstd -5', { algorithm: 'zstd', level: -5 }],
+    ['zstd -200000', { algorithm: 'zstd', level: -200000 }],
+    ['zstd checksum', { algorithm: 'zstd', zstd: { write_checksum: true } }],
+    [
+      'zstd no dict id, threads 2',
+      { algorithm: 'zstd', zstd: { write_dict_id: false, threads: 2 } },
+    ],
+    ['zstd block level 19 beats 1', { algorithm: 'zstd', level: 1, zstd: { level: 19 } }],
+    [
+      'zstd reader max_window_size',
+      { algorithm: 'zstd', zstd: { max_window_size: 1 << 24, format: 0 } },
+    ],
+    ['lz4 -3', { algorithm: 'lz4', level: -3 }],
+    [
+      'lz4 12 (HC) 4 MiB independent blocks',
+      {
+        algorithm: 'lz4',
+        level: 12,
+        lz4: { block_size: 7, block_linked: false, content_checksum: true },
+      },
+    ],
+    [
+      'lz4 block compression_level 16',
+      { algorithm: 'lz4', lz4: { compression_level: 16, block_size: 5 } },
+    ],
   ];
   for (const [name, compression] of compressions) {
     configs.push([name, { data_compression: true, compression }]);
   }
+  const gzipWith = (gzip: Params) => ({
+    data_compression: true,
+    compression: { algorithm: 'gzip', gzip },
+  });
+  configs.push(
+    ['gzip wbits -9, reader wbits -8', gzipWith({ wbits: -9 }), gzipWith({ wbits: -8 })],
+    ['gzip wbits 25, reader wbits 24', gzipWith({ wbits: 25 }), gzipWith({ wbits: 24 })],
+    [
+      'gzip wbits 12, reader wbits 0 (from the header)',
+      gzipWith({ wbits: 12 }),
+      gzipWith({ wbits: 0 }),
+    ],
+  );
+  configs.push([
+    'gzip wbits 31, reader wbits 47 (detects)',
+    { data_compression: true, compression: { algorithm: 'gzip', gzip: { wbits: 31 } } },
+    { data_compression: true, compression: { algorithm: 'gzip', gzip: { wbits: 47 } } },
+  ]);
   configs.push(
     ['zstd v2', { data_compression: true, compression: { algorithm: 'zstd' }, message_format: 2 }],
     [
@@ -193,12 +270,78 @@ export function configurations(): Array<readonly [string, Params, Params?]> {
       ),
     ],
   );
+  // user_data_only still compresses and encrypts: only the record and the packet go.
+  configs.push(
+    ['user_data_only + gzip', { user_data_only: true, data_compression: true }],
+    [
+      'user_data_only + zstd',
+      { user_data_only: true, data_compression: true, compression: { algorithm: 'zstd' } },
+    ],
+    [
+      'user_data_only + lz4',
+      { user_data_only: true, data_compression: true, compression: { algorithm: 'lz4' } },
+    ],
+    [
+      'user_data_only + GCM',
+      encrypted(
+        { mode: 'GCM', password: 'pw', key_derivation: FAST_KDF },
+        { user_data_only: true },
+      ),
+    ],
+    [
+      'user_data_only + CBC key versions 1,2',
+      encrypted(
+        { mode: 'CBC', padding: 'pkcs7', _keys: { 1: key(128, 11), 2: key(128, 12) } },
+        { user_data_only: true },
+      ),
+    ],
+    [
+      'user_data_only + zstd + EAX',
+      encrypted(
+        { mode: 'EAX', password: 'pw', key_derivation: FAST_KDF },
+        { user_data_only: true, data_compression: true, compression: { algorithm: 'zstd' } },
+      ),
+    ],
+  );
   return configs;
+}
+
+/**
+ * CBC without padding encrypts whole blocks only (Python refuses others at publish): values
+ * whose record, or bare value with user_data_only, is a whole number of 16-byte blocks.
+ */
+function wholeBlockCases(): Case[] {
+  const timestampUs = TIMESTAMPS[0]!;
+  const recordPadding = (n: number) => encodeRecord(timestampUs, new Uint8Array(n)).length % 16;
+  const fits = Array.from({ length: 16 }, (_, n) => n).find((n) => recordPadding(n) === 0)!;
+  const out: Case[] = [];
+  const push = (name: string, params: Params, value: Uint8Array | string) =>
+    out.push({ name, params, readerParams: params, value, timestampUs });
+  for (const bits of KEY_LENGTHS) {
+    const cbc = encrypted({ mode: 'CBC', key_length: bits, padding: 'none', key: key(bits, 2) });
+    const bytes = { ...cbc, value_type: 'byte_array' };
+    push(`CBC-${bits} none / record of ${fits + 16} bytes`, bytes, pseudoRandom(fits, bits));
+    push(`CBC-${bits} none / record of ${fits + 32} bytes`, bytes, pseudoRandom(fits + 16, bits));
+    const bare = { ...bytes, user_data_only: true };
+    push(`CBC-${bits} none user_data_only / bytes-32B`, bare, pseudoRandom(32, bits));
+    push(
+      `CBC-${bits} none user_data_only / text-16B`,
+      { ...bare, value_type: 'text' },
+      'SINETStream 1.10',
+    );
+  }
+  const v2 = {
+    ...encrypted({ mode: 'CBC', padding: 'NoPadding', password: 'pw', key_derivation: FAST_KDF }),
+    message_format: 2,
+    value_type: 'byte_array',
+  };
+  push('CBC-128 NoPadding v2 password / record of whole blocks', v2, pseudoRandom(fits + 48, 9));
+  return out;
 }
 
 /** Every configuration with every value, each with its value type, cycling the timestamps. */
 export function cases(): Case[] {
-  const out: Case[] = [];
+  const out: Case[] = wholeBlockCases();
   for (const [configName, writer, reader = writer] of configurations()) {
     // One params object per value type, so each stands for one long-lived writer / reader.
     const typed = (valueType: string) => ({

@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMessageDecoder, createMessageEncoder } from '../../src/api/codec.js';
-import { InvalidMessageError } from '../../src/errors.js';
+import { InvalidArgumentError, InvalidMessageError } from '../../src/errors.js';
 import { type Case, cases, type Params, withWrongSecret } from './matrix.js';
 import { fromPy, pythonBatch, toPy } from './python.js';
 
@@ -47,14 +47,33 @@ function comparable(value: string | Uint8Array | undefined): string | undefined 
 }
 
 /**
- * The Python reader hands `compression.<algorithm>` to the *decompressor*, so writer-only
- * options there (e.g. zstd write_content_size) must not reach it.
+ * The keys of `compression.<algorithm>` Python's *decompressor* takes: it is handed the whole
+ * block and fails on a writer's key, which ours ignores when reading.
  */
+const PYTHON_READER_KEYS: Readonly<Record<string, readonly string[]>> = {
+  gzip: ['wbits', 'zdict'],
+  zstd: ['max_window_size', 'format'],
+  lz4: [],
+};
+
 function pythonReaderParams(params: Params): Params {
   const compression = params.compression as Params | undefined;
   if (!compression) return params;
-  const { zstd: _zstd, lz4: _lz4, ...rest } = compression;
-  return { ...params, compression: rest };
+  const algorithm = (compression.algorithm as string | undefined) ?? 'gzip';
+  const block = compression[algorithm] as Params | undefined;
+  if (!block) return params;
+  const keep = PYTHON_READER_KEYS[algorithm] ?? [];
+  const readerBlock = Object.fromEntries(Object.entries(block).filter(([k]) => keep.includes(k)));
+  return { ...params, compression: { ...compression, [algorithm]: readerBlock } };
+}
+
+/** Python's compressor fails on a reader's key, which ours ignores when writing. */
+function pythonWriterParams(params: Params): Params {
+  const compression = params.compression as Params | undefined;
+  const zstd = compression?.zstd as Params | undefined;
+  if (!zstd) return params;
+  const { max_window_size: _size, format: _format, ...writerBlock } = zstd;
+  return { ...params, compression: { ...compression, zstd: writerBlock } };
 }
 
 function plainEnvelope(params: Params): boolean {
@@ -93,7 +112,7 @@ describe('ours encodes, SINETStream 1.10 (Python) decodes', () => {
   it.each(matrix.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
     const c = matrix[i]!;
     const replied = reply(i);
-    if (c.params.user_data_only === true && c.value.length === 0) {
+    if (c.params.user_data_only === true && plainEnvelope(c.params) && c.value.length === 0) {
       // An empty user_data_only message is zero bytes, which Python's iostream transport cannot
       // deliver (its reader sees end of stream); zero bytes is what Python writes too.
       expect(encodedLengths[i]).toBe(0);
@@ -111,7 +130,7 @@ describe('SINETStream 1.10 (Python) encodes, ours decodes', () => {
   const reply = pythonBatch(async () =>
     matrix.map((c) => ({
       op: 'encode' as const,
-      params: toPy(c.params) as Params,
+      params: toPy(pythonWriterParams(c.params)) as Params,
       value: toPy(c.value) as string,
       timestamp_us: c.timestampUs,
     })),
@@ -146,4 +165,80 @@ describe('SINETStream 1.10 (Python) encodes, ours decodes', () => {
       tally.wrongSecret++;
     },
   );
+});
+
+describe('CBC without padding on a message that is not whole blocks', () => {
+  const params = {
+    data_encryption: true,
+    crypto: { algorithm: 'AES', mode: 'CBC', padding: 'none', key: new Uint8Array(16).fill(1) },
+    value_type: 'byte_array',
+  };
+  const reply = pythonBatch(async () => [
+    {
+      op: 'encode' as const,
+      params: toPy(params) as Params,
+      value: toPy(Uint8Array.of(1, 2, 3)) as string,
+      timestamp_us: 1,
+    },
+  ]);
+
+  it('is refused by both: ValueError in Python, InvalidArgumentError in ours', async () => {
+    expect(reply(0).error).toMatch(/^ValueError: .*16 byte boundary/);
+    const encoder = await createMessageEncoder(codecOptions(params));
+    expect(() => encoder.encode(Uint8Array.of(1, 2, 3))).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('zstd max_window_size, as python-zstandard applies it', () => {
+  // 4 MiB with a match 3 MiB back: level 19 keeps a 4 MiB window.
+  const big = new Uint8Array(4 * 1024 * 1024).map(
+    (_, i) => (Math.imul(i, 2654435761) >>> 24) & 0xff,
+  );
+  big.set(big.subarray(0, 1024 * 1024), 3 * 1024 * 1024);
+  const writer = (writeContentSize: boolean) => ({
+    data_compression: true,
+    compression: { algorithm: 'zstd', level: 19, zstd: { write_content_size: writeContentSize } },
+    max_message_size: 8 * 1024 * 1024,
+  });
+  const reader = {
+    data_compression: true,
+    compression: { algorithm: 'zstd', zstd: { max_window_size: 1024 * 1024 } },
+    max_message_size: 8 * 1024 * 1024,
+  };
+  const frames: Uint8Array[] = [];
+  const reply = pythonBatch(async () => {
+    for (const sized of [false, true]) {
+      const encoder = await createMessageEncoder({
+        noConfig: true,
+        dataCompression: true,
+        compression: writer(sized).compression,
+        maxMessageSize: 8 * 1024 * 1024,
+      });
+      frames.push(encoder.encode(big));
+    }
+    return frames.map((bytes) => ({
+      op: 'decode' as const,
+      params: toPy({ ...reader, value_type: 'byte_array' }) as Params,
+      bytes: Buffer.from(bytes).toString('base64'),
+    }));
+  });
+
+  it('both refuse a frame without a stated size that needs a larger window', async () => {
+    expect(reply(0).error).toMatch(/^ZstdError: .*too much memory/);
+    const decoder = await createMessageDecoder(
+      codecOptions({ ...reader, value_type: 'byte_array' }),
+    );
+    await expect(decoder.decode(frames[0]!)).rejects.toThrow(InvalidMessageError);
+  });
+
+  it('both read a frame stating its size, whatever its window', async () => {
+    expect(reply(1).error).toBeUndefined();
+    const decoder = await createMessageDecoder({
+      ...codecOptions({ ...reader, value_type: 'byte_array' }),
+      maxMessageSize: 8 * 1024 * 1024,
+    });
+    expect(
+      Buffer.from((await decoder.decode(frames[1]!)).value as Uint8Array).equals(Buffer.from(big)),
+    ).toBe(true);
+  });
 });

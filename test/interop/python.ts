@@ -13,11 +13,13 @@ const DRIVER = join(REPO, 'scripts/python/interop_driver.py');
 export type PyValue = string | { $binary: string };
 
 export interface PyRequest {
-  op: 'encode' | 'decode';
-  params: Params;
+  op: 'encode' | 'decode' | 'load_config' | 'info';
+  params?: Params;
   value?: PyValue;
   timestamp_us?: number;
   bytes?: string;
+  config_file?: string;
+  service?: string | null;
 }
 
 export interface PyReply {
@@ -26,6 +28,9 @@ export interface PyReply {
   bytes?: string;
   value?: PyValue;
   timestamp_us?: number;
+  keys?: string[];
+  client_id?: string;
+  unknown?: unknown;
 }
 
 /** JSON has no bytes: Uint8Array becomes {$binary: base64}, as the driver expects. */

@@ -7,7 +7,7 @@ import { createCipher } from '../../src/crypto/index.js';
 import { EnvelopeCodec } from '../../src/envelope/envelope-codec.js';
 import { InvalidArgumentError, InvalidMessageError } from '../../src/errors.js';
 
-const MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'EAX', 'GCM'] as const;
+const MODES = ['CBC', 'CFB', 'OFB', 'CTR', 'OPENPGP', 'OPENPGPCFB', 'EAX', 'GCM'] as const;
 const FAST = { iteration: 100 };
 const TEXT = 'the quick brown fox jumps over the lazy dog';
 const PLAIN = new TextEncoder().encode(TEXT);
@@ -64,6 +64,36 @@ describe('message layout', () => {
       const cipher = await createCipher(aes({ mode, key_derivation: { ...FAST, salt_bytes: 12 } }));
       expect(cipher.encrypt(PLAIN).length).toBe(12 + 16 + PLAIN.length + tag);
     }
+  });
+
+  it('carries an OPENPGP IV of 18 bytes: the random IV and its last two bytes, encrypted', async () => {
+    const key = new Uint8Array(16).fill(3);
+    const cipher = await createCipher({ algorithm: 'AES', mode: 'OPENPGP', key });
+    const message = Buffer.from(cipher.encrypt(PLAIN));
+    expect(message.length).toBe(8 + 18 + PLAIN.length);
+    const { createDecipheriv } = await import('node:crypto');
+    const ivCipher = createDecipheriv('aes-128-cfb', key, Buffer.alloc(16));
+    const iv = Buffer.concat([ivCipher.update(message.subarray(8, 26)), ivCipher.final()]);
+    expect(iv.subarray(16).equals(iv.subarray(14, 16))).toBe(true);
+  });
+
+  it('encrypts whole blocks with CBC and no padding, and refuses a message that is not', async () => {
+    const cipher = await createCipher(aes({ mode: 'CBC', padding: 'none' }));
+    const writer = new EnvelopeCodec({
+      userDataOnly: true,
+      messageFormat: 3,
+      maxMessageSize: 1024 ** 2,
+      cipher,
+    });
+    for (const length of [0, 16, 48]) {
+      const payload = new Uint8Array(length).fill(5);
+      const { payload: decoded } = await writer.decode(writer.encode(payload, TS).bytes);
+      expect([...decoded]).toEqual([...payload]);
+    }
+    expect(() => writer.encode(new Uint8Array(17), TS)).toThrow(InvalidArgumentError);
+    expect(() => writer.encode(new Uint8Array(17), TS)).toThrow(
+      /crypto\.padding: AES-CBC without padding encrypts only whole 16-byte blocks; this message is 17 bytes/,
+    );
   });
 
   it('pads to whole blocks with pkcs7', async () => {
@@ -192,8 +222,10 @@ describe('bad messages give InvalidMessageError, never garbage', () => {
 
 describe('configuration errors name the key', () => {
   it.each([
-    [{ mode: 'CBC' }, /crypto\.padding: mode CBC needs padding: pkcs7/],
-    [{ mode: 'OPENPGP' }, /crypto\.mode: must be one of CBC, CFB, OFB, CTR, EAX, GCM, got OPENPGP/],
+    [
+      { mode: 'ECB' },
+      /crypto\.mode: must be one of CBC, CFB, OFB, CTR, OPENPGP, OPENPGPCFB, EAX, GCM, got ECB/,
+    ],
     [{ mode: 'GCM', algorithm: 'DES' }, /crypto\.algorithm/],
     [{ mode: 'GCM', key_length: 512 }, /crypto\.key_length: must be 128, 192 or 256, got 512/],
     [{ mode: 'GCM', padding: 'zeros' }, /crypto\.padding/],
@@ -261,7 +293,7 @@ describe('secrets stay secret', () => {
   it('are not in error messages', async () => {
     const errors = [
       await rejection(createCipher({ algorithm: 'AES', mode: 'GCM', key: key.subarray(0, 15) })),
-      await rejection(createCipher(aes({ mode: 'CBC', password }))),
+      await rejection(createCipher(aes({ mode: 'ECB', password }))),
       await rejection(createCipher({ algorithm: 'AES', mode: 'GCM', password, key })),
     ];
     const reader = await envelope(aes({ mode: 'GCM', password }));

@@ -104,7 +104,7 @@ describe('EnvelopeCodec', () => {
     expect(await v3.decode(v2Bytes)).toMatchObject({ payload: utf8('hi'), timestampUs: 42 });
   });
 
-  it('sends the bare value with user_data_only, and refuses it with compression', async () => {
+  it('sends the bare value with user_data_only, compressed when compression is on', async () => {
     const bare = new EnvelopeCodec({
       userDataOnly: true,
       messageFormat: 3,
@@ -112,15 +112,14 @@ describe('EnvelopeCodec', () => {
     });
     expect(bare.encode(utf8('raw'), 42).bytes).toEqual(utf8('raw'));
     expect(await bare.decode(utf8('raw'))).toMatchObject({ payload: utf8('raw'), timestampUs: 0 });
-    expect(
-      () =>
-        new EnvelopeCodec({
-          userDataOnly: true,
-          messageFormat: 3,
-          maxMessageSize: 1024 ** 2,
-          compressor: { compress: (b) => b, decompress: (b) => b },
-        }),
-    ).toThrow(/user_data_only/);
+    const reversed = new EnvelopeCodec({
+      userDataOnly: true,
+      messageFormat: 3,
+      maxMessageSize: 1024 ** 2,
+      compressor: { compress: (b) => b.toReversed(), decompress: (b) => b.toReversed() },
+    });
+    expect(reversed.encode(utf8('raw'), 42).bytes).toEqual(utf8('war'));
+    expect(await reversed.decode(utf8('war'))).toMatchObject({ payload: utf8('raw') });
   });
 
   it('rejects an encrypted packet when encryption is off', async () => {

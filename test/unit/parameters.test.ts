@@ -6,7 +6,9 @@ import { PARAMETER_DOCS, tableSpan } from '../../scripts/update-parameter-tables
 import { parameterTable } from '../../src/cli/parameters.js';
 import { InvalidArgumentError, MessageReader, MessageWriter } from '../../src/index.js';
 import { createRegistry } from '../../src/plugins/builtins.js';
-import type { ParamDeclarations } from '../../src/spi/index.js';
+import { connectionOptions } from '../../src/plugins/kafka/connection.js';
+import type { KafkaParams } from '../../src/plugins/kafka/parameters.js';
+import type { ParamDeclarations, PluginContext } from '../../src/spi/index.js';
 import { closestName, readParameters } from '../../src/spi/read-parameters.js';
 
 const DECLARATIONS = {
@@ -106,6 +108,77 @@ describe('declared parameters, as core checks them', () => {
       logger: { warn: (m) => warnings.push(m) },
     });
     await expect(writer.open()).rejects.toThrow('parameter qos: "5" is not one of 0, 1, 2');
+  });
+});
+
+describe('the integer type', () => {
+  const declarations = { wbits: { type: 'integer', description: 'w' } } as const;
+  const options = { role: 'writer', where: '', type: 'probe', logger: { warn() {} } } as const;
+
+  it('takes whole numbers, negative ones and their strings too', async () => {
+    expect(await readParameters(declarations, { wbits: -15 }, options)).toEqual({ wbits: -15 });
+    expect(await readParameters(declarations, { wbits: '-9' }, options)).toEqual({ wbits: -9 });
+  });
+
+  it.each([1.5, '3x', true])('refuses %o, naming the key', async (value) => {
+    await expect(readParameters(declarations, { wbits: value }, options)).rejects.toThrow(
+      /parameter wbits: expected a whole number/,
+    );
+  });
+});
+
+describe('kafka-python names', () => {
+  const kafka = async () => (await createRegistry().broker('kafka')).parameters!;
+
+  it('warns about each one it cannot honour with its own reason, in its own role only', async () => {
+    const declarations = await kafka();
+    const read = async (values: Record<string, unknown>, role: 'reader' | 'writer') => {
+      const warnings: string[] = [];
+      const logger = { warn: (message: string) => warnings.push(message) };
+      const params = await readParameters(declarations, values, {
+        role,
+        where: '',
+        type: 'kafka',
+        logger,
+      });
+      return { params, warnings };
+    };
+    const writer = await read(
+      { max_request_size: 1, max_poll_records: 5, api_version: [2, 5] },
+      'writer',
+    );
+    expect(writer.warnings).toEqual([
+      expect.stringMatching(
+        /^parameter api_version: the client asks the broker which API versions/,
+      ),
+      expect.stringMatching(/^parameter max_request_size: records are not checked on this side/),
+    ]);
+    const reader = await read({ max_poll_records: 5, reconnect_backoff_ms: 50 }, 'reader');
+    expect(reader.warnings).toEqual([
+      expect.stringMatching(/^parameter max_poll_records: messages are handed over one at a time/),
+    ]);
+    expect(reader.params).toMatchObject({
+      reconnect_backoff_ms: 50,
+      reconnect_backoff_max_ms: 2000,
+    });
+  });
+
+  it('gives ssl_crlfile and connection_timeout_ms to the client', () => {
+    const context = {
+      brokers: ['k:9092'],
+      clientId: 'c',
+      tls: undefined,
+    } as unknown as PluginContext;
+    const crl = new TextEncoder().encode('-----BEGIN X509 CRL-----');
+    const options = connectionOptions(context, {
+      security_protocol: 'SSL',
+      ssl_crlfile: crl,
+      connection_timeout_ms: 1234,
+    } as unknown as KafkaParams);
+    expect(options.connectTimeout).toBe(1234);
+    expect(Buffer.from((options.tls as { crl: Buffer }).crl).toString()).toBe(
+      '-----BEGIN X509 CRL-----',
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  * `createRegistry().registerCompression('lz4', lz4Compression)` or ships it as a package
  * whose default export is `lz4Compression`.
  */
-import type { CompressionPlugin, Compressor } from '../../spi/index.js';
+import type { CompressionPlugin, Compressor, ParamDeclarations } from '../../spi/index.js';
 import { InvalidArgumentError, InvalidMessageError, messageTooLarge } from '../../spi/index.js';
 import { type Lz4FrameInfo, readLz4Frame } from './frame.js';
 
@@ -14,17 +14,60 @@ type Lz4 = typeof import('lz4-napi');
 /** The window a linked block may refer back into. */
 const WINDOW = 64 * 1024;
 
-/** `compression.lz4` keys (python-lz4's lz4.frame.compress arguments) that lz4-napi honours. */
-function checksumOption(
-  params: Readonly<Record<string, unknown>>,
-  key: string,
-): boolean | undefined {
-  const value = params[key];
-  if (value === undefined || typeof value === 'boolean') return value;
-  throw new InvalidArgumentError(
-    `compression.lz4.${key}: must be true or false, got ${String(value)}`,
-  );
-}
+/**
+ * lz4-napi (lz4_flex) has the fast compressor only and writes 64 KiB linked blocks with the
+ * content size stated: the frame reads the same with any LZ4 frame reader, so these are
+ * accepted for config compatibility and have no effect.
+ */
+const FIXED_BY_LZ4_NAPI =
+  'lz4-napi writes 64 KiB linked blocks, content size stated, fast compression only';
+
+/**
+ * `compression.lz4`: the arguments of python-lz4's lz4.frame.compress, which
+ * sinetstream-comp-lz4 1.10 hands the block to (its reader takes none of them).
+ */
+export const LZ4_PARAMETERS = {
+  content_checksum: {
+    type: 'boolean',
+    role: 'writer',
+    description: 'end each frame with a checksum of its content (default false)',
+  },
+  block_checksum: {
+    type: 'boolean',
+    role: 'writer',
+    description: 'follow each block with a checksum (default false)',
+  },
+  compression_level: {
+    type: 'integer',
+    role: 'writer',
+    description: "python-lz4's level (3 and more: LZ4-HC); beats compression.level",
+    unsupported: FIXED_BY_LZ4_NAPI,
+  },
+  block_size: {
+    type: { oneOf: [0, 4, 5, 6, 7] },
+    role: 'writer',
+    description: 'largest block: 0 or 4 64 KiB, 5 256 KiB, 6 1 MiB, 7 4 MiB',
+    unsupported: FIXED_BY_LZ4_NAPI,
+  },
+  block_linked: {
+    type: 'boolean',
+    role: 'writer',
+    description: 'let a block refer to the one before (default true)',
+    unsupported: FIXED_BY_LZ4_NAPI,
+  },
+  store_size: {
+    type: 'boolean',
+    role: 'writer',
+    description: 'state the content size in the frame header (default true)',
+    unsupported: FIXED_BY_LZ4_NAPI,
+  },
+  return_bytearray: {
+    type: 'boolean',
+    role: 'writer',
+    description: 'python-lz4 returns a bytearray',
+    unsupported: 'a Python result type (true makes SINETStream 1.10 fail to publish)',
+  },
+} as const satisfies ParamDeclarations;
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -76,16 +119,17 @@ function decompressWithin(lz4: Lz4, bytes: Uint8Array, maxSize: number): Uint8Ar
 
 export const lz4Compression: CompressionPlugin = {
   name: 'lz4',
+  parameters: LZ4_PARAMETERS,
   async create(level = 0, params = {}) {
-    // python-lz4 takes any integer (0..2 fast, 3..16 LZ4-HC, others clamped). lz4-napi
-    // (lz4_flex) has only the fast compressor, so the level is accepted for config
-    // compatibility but does not change the output; every LZ4 frame reader decodes it.
+    // python-lz4 takes any integer (up to 2 fast, 3..12 LZ4-HC, above clamped, below
+    // faster). lz4-napi has only the fast compressor: see FIXED_BY_LZ4_NAPI.
     if (!Number.isInteger(level)) {
       throw new InvalidArgumentError(`compression.level: lz4 takes an integer, got ${level}`);
     }
+    const block = params as { content_checksum?: boolean; block_checksum?: boolean };
     const options = {
-      contentChecksum: checksumOption(params, 'content_checksum'),
-      blockChecksums: checksumOption(params, 'block_checksum'),
+      contentChecksum: block.content_checksum,
+      blockChecksums: block.block_checksum,
     };
     // A native addon: loaded only when a service actually asks for lz4.
     const lz4 = await import('lz4-napi');

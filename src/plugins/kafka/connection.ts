@@ -17,6 +17,7 @@ export type ConnectionOptions = Pick<
   | 'tls'
   | 'sasl'
   | 'timeout'
+  | 'connectTimeout'
   | 'requestTimeout'
   | 'retryDelay'
   | 'metadataMaxAge'
@@ -39,6 +40,8 @@ export function connectionOptions(context: PluginContext, params: KafkaParams): 
     options.timeout = requestTimeout;
     options.requestTimeout = requestTimeout;
   }
+  const connectTimeout = params.connection_timeout_ms;
+  if (connectTimeout !== undefined) options.connectTimeout = connectTimeout;
   const retryDelay = params.retry_backoff_ms;
   if (retryDelay !== undefined) options.retryDelay = retryDelay;
   const metadataMaxAge = params.metadata_max_age_ms;
@@ -73,7 +76,7 @@ function tlsOptions(context: PluginContext, params: KafkaParams): TlsOptions {
   const key = params.ssl_keyfile ?? tls?.key;
   const keyPassword = params.ssl_password ?? tls?.keyPassword;
   const ciphers = params.ssl_ciphers ?? tls?.ciphers;
-  return nodeTlsOptions({
+  const options = nodeTlsOptions({
     checkHostname: params.ssl_check_hostname ?? tls?.checkHostname ?? true,
     ...(ca && { ca }),
     ...(cert && { cert }),
@@ -81,6 +84,8 @@ function tlsOptions(context: PluginContext, params: KafkaParams): TlsOptions {
     ...(keyPassword && { keyPassword }),
     ...(ciphers !== undefined && { ciphers }),
   });
+  const crl = params.ssl_crlfile;
+  return crl ? { ...options, crl: Buffer.from(crl) } : options;
 }
 
 /**

@@ -42,8 +42,6 @@ const COMMIT_INTERVAL_MS = { AT_MOST_ONCE: 101, AT_LEAST_ONCE: 5000, EXACTLY_ONC
 /** How long a reader whose connection broke keeps reconnecting before its receive fails with
  * ConnectionError: long enough for a broker restart or a leader election. */
 const RECONNECT_MS = 60_000;
-/** The pause before each attempt to reconnect, doubling. */
-const RECONNECT_BACKOFF = { initialDelayMs: 500, maxDelayMs: 2_000 } as const;
 
 type StartAt = { mode: 'committed' } | { mode: 'manual'; offsets: TopicWithPartitionAndOffset[] };
 
@@ -234,7 +232,9 @@ export class KafkaReader implements PluginReader {
     if (replace) await this.#dropConsumer();
     else await this.#stopStream();
     for (let failed = 0; ; failed++) {
-      await sleep(backoffDelay(RECONNECT_BACKOFF, failed));
+      const { reconnect_backoff_ms: initialDelayMs, reconnect_backoff_max_ms: maxDelayMs } =
+        this.#params;
+      await sleep(backoffDelay({ initialDelayMs, maxDelayMs }, failed));
       if (epoch !== this.#epoch) return;
       try {
         if (!this.#consumer) {

@@ -3,7 +3,8 @@
  * ONE shared `.sinetstream_config.yml` (v3) in a temp dir: the Python side finds it as its
  * working directory's file, ours gets it as `configFile`. For MQTT (Mosquitto, 127.0.0.1:1883)
  * and Kafka (127.0.0.1:9092), for every service in the file (plain, AES-256 GCM, AES-256
- * CBC + pkcs7, gzip with AT_LEAST_ONCE and a type_spec, zstd + AES-128 EAX; byte_array and
+ * CBC + pkcs7, gzip with AT_LEAST_ONCE and a type_spec, zstd + AES-128 EAX, gzip file format
+ * (wbits 31) + AES-192 OPENPGP with kafka-python names ours maps or warns about; byte_array and
  * text; see config.ts), both ways:
  *   Python MessageWriter -> our MessageReader, and our MessageWriter -> Python MessageReader,
  * comparing values and timestamps. Each reader is subscribed before the writer starts.

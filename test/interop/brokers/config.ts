@@ -60,6 +60,15 @@ export const VARIANTS: ReadonlyArray<readonly [string, Record<string, unknown>]>
       crypto: { algorithm: 'AES', key_length: 128, mode: 'EAX', password: PASSWORD },
     },
   ],
+  [
+    'gzip-file+openpgp',
+    {
+      data_compression: true,
+      compression: { algorithm: 'gzip', gzip: { wbits: 31 } },
+      data_encryption: true,
+      crypto: { algorithm: 'AES', key_length: 192, mode: 'OPENPGP', password: PASSWORD },
+    },
+  ],
 ];
 
 /** Broker-specific parameters (v3 `type_spec`) some services add, to read them the same way. */
@@ -67,7 +76,19 @@ const TYPE_SPEC: Readonly<Record<Broker, Record<string, Record<string, unknown>>
   mqtt: { gzip: { qos: 1, protocol: 'MQTTv311' }, 'zstd+eax': { qos: 2, protocol: 'MQTTv5' } },
   // Only keys both kafka-python's producer and consumer take: each rejects the other's
   // (acks, group_id, auto_offset_reset...) with an error.
-  kafka: { gzip: { metadata_max_age_ms: 60000 } },
+  kafka: {
+    gzip: { metadata_max_age_ms: 60000 },
+    // kafka-python names ours maps (reconnect_*) or warns about with a reason (the rest).
+    'gzip-file+openpgp': {
+      reconnect_backoff_ms: 100,
+      reconnect_backoff_max_ms: 3000,
+      connections_max_idle_ms: 540000,
+      receive_buffer_bytes: 65536,
+      send_buffer_bytes: 131072,
+      api_version_auto_timeout_ms: 2000,
+      metrics_num_samples: 2,
+    },
+  },
 };
 
 export interface Case {
