@@ -5,6 +5,9 @@ version=v1.8.0
 bin="$dir/bin/versitygw"
 s3_address=127.0.0.1:7070
 admin_address=127.0.0.1:7071
+# A second gateway on the same folders, over TLS (certificates in $dir/certs).
+tls_address=127.0.0.1:7072
+certs="$dir/certs"
 # Test-only secrets. The root user owns the test bucket; the refused user exists but has no
 # access to it.
 root_access=sinetstream

@@ -2,7 +2,7 @@ import { beforeAll } from 'vitest';
 import { runConformanceSuite } from '../../../src/testing/index.js';
 import { requireS3, s3Service } from './support.js';
 
-beforeAll(requireS3);
+beforeAll(() => requireS3());
 
 runConformanceSuite({
   name: 's3 on Versity S3 Gateway (scripts/versitygw/setup.sh)',

@@ -4,7 +4,7 @@ import { expectNoSecretFromBroker } from '../../support/broker-secrets.js';
 import { unusedPort } from '../../support/net.js';
 import { requireS3, S3_BUCKET, S3_ENDPOINT, S3_USER } from './support.js';
 
-beforeAll(requireS3);
+beforeAll(() => requireS3());
 
 describe('s3: no secret reachable from readers, writers, messages or errors', () => {
   it('versitygw credentials, a crypto password and an inline TLS key, open and failing', async () => {

@@ -1,7 +1,14 @@
 import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
 
 /** scripts/versitygw/setup.sh: the Versity S3 Gateway on loopback, and its test users. */
 export const S3_ENDPOINT = 'http://127.0.0.1:7070';
+/** The same gateway's folders over TLS, with a certificate from the script's own CA. */
+export const S3_TLS_ENDPOINT = 'https://127.0.0.1:7072';
+export const S3_CA = join(
+  process.env.SINETSTREAM_BROKERS_DIR ?? resolve(import.meta.dirname, '../../../.brokers'),
+  'versitygw/certs/ca.crt',
+);
 export const S3_BUCKET = 'sinetstream-test';
 export const S3_USER = {
   aws_access_key_id: 'sinetstream',
@@ -32,9 +39,10 @@ export function s3Service(prefix: string, extra: Record<string, unknown> = {}) {
 }
 
 /** Fails (never skips) when the gateway is not listening. */
-export async function requireS3(): Promise<void> {
+export async function requireS3(endpoint = S3_ENDPOINT): Promise<void> {
+  const { hostname, port } = new URL(endpoint);
   const reachable = await new Promise<boolean>((done) => {
-    const socket = connect({ host: '127.0.0.1', port: 7070 });
+    const socket = connect({ host: hostname, port: Number(port) });
     socket.setTimeout(2000);
     socket
       .once('connect', () => {
@@ -49,7 +57,7 @@ export async function requireS3(): Promise<void> {
   });
   if (!reachable) {
     throw new Error(
-      `no S3 server on ${S3_ENDPOINT}: start it with \`bash scripts/versitygw/setup.sh\``,
+      `no S3 server on ${endpoint}: start it with \`bash scripts/versitygw/setup.sh\``,
     );
   }
 }
