@@ -55,6 +55,10 @@ export async function importOptional(load: () => Promise<unknown>): Promise<unkn
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
+    // A browser's words for a bare module name no bundler mapped: not installed there either.
+    if (error instanceof TypeError && /resolve module specifier/.test(error.message)) {
+      return undefined;
+    }
     throw error;
   }
 }
