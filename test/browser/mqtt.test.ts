@@ -17,6 +17,8 @@ import {
 const WS = '127.0.0.1:9001';
 const WSS = '127.0.0.1:9002';
 
+type Options = { service: string; config: Record<string, unknown>; topic?: string };
+
 function service(settings: Record<string, unknown>) {
   return {
     service: 'browser',
@@ -35,7 +37,7 @@ const ENCRYPTED = {
 };
 
 /** Opens a reader, then a writer, publishes `values`, and returns what the reader got. */
-async function roundTrip<T>(options: ReturnType<typeof service>, values: T[]) {
+async function roundTrip<T>(options: Options, values: T[]) {
   await using reader = await new MessageReader<T>({ ...options, receiveTimeoutMs: 3000 }).open();
   await using writer = await new MessageWriter<T>(options).open();
   for (const value of values) await writer.publish(value);
@@ -95,12 +97,12 @@ it('a reader with the wrong password gets InvalidMessageError', async () => {
     type_spec: { transport: 'websockets', qos: 1 },
     ...ENCRYPTED,
   });
-  const inner = writerOptions.config.config.browser;
+  const inner: Record<string, unknown> = writerOptions.config.config.browser;
   const readerOptions = {
     ...writerOptions,
     config: {
       ...writerOptions.config,
-      config: { browser: { ...inner, crypto: { ...inner.crypto, password: 'wrong' } } },
+      config: { browser: { ...inner, crypto: { ...ENCRYPTED.crypto, password: 'wrong' } } },
     },
   };
   await using reader = await new MessageReader<string>({
