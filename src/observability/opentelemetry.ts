@@ -38,7 +38,7 @@ export function messagingSystem(type: string): string {
  * reader or writer opens: a program without it imports nothing.
  */
 export function loadOpenTelemetry(
-  load: () => Promise<unknown> = () => import(OPENTELEMETRY_API),
+  load: () => Promise<unknown> = () => import(/* @vite-ignore */ OPENTELEMETRY_API),
 ): Promise<OpenTelemetry | undefined> {
   loading ??= importOptional(load) as Promise<OpenTelemetry | undefined>;
   return loading;
