@@ -74,9 +74,12 @@ beforeAll(async () => {
     logLevel: 'warn',
   });
   await server.listen();
-  const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], {
-    encoding: 'utf8',
-  }).trim();
+  let executablePath: string;
+  try {
+    executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    throw new Error('no chromium on PATH: run scripts/chromium/setup.sh', { cause: error });
+  }
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
   await page.goto(server.resolvedUrls!.local[0]!);
