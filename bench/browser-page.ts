@@ -39,9 +39,17 @@ await using writer = await new MessageWriter<string>({
 }).open();
 const count = async () => Number(await page.textContent('#count'));
 // The page's own count, polled while the writer runs: from the first message shown to the last.
+// Batches of publishes in flight, so that the page, not the writer, sets the pace.
+const BATCH = 200;
 const publishing = (async () => {
-  for (let i = 0; i < COUNT; i++) {
-    await writer.publish(`temperature ${(20 + 5 * Math.sin(i / 500)).toFixed(2)} °C (#${i})`);
+  for (let at = 0; at < COUNT; at += BATCH) {
+    const batch: Promise<void>[] = [];
+    for (let i = at; i < Math.min(at + BATCH, COUNT); i++) {
+      batch.push(
+        writer.publish(`temperature ${(20 + 5 * Math.sin(i / 500)).toFixed(2)} °C (#${i})`),
+      );
+    }
+    await Promise.all(batch);
   }
 })();
 let first: number | undefined;
