@@ -1,6 +1,7 @@
 /**
  * The built-in plugins a browser can use: memory and MQTT over WebSocket, with every value
- * type and compression. Kafka, AMQP and S3 speak raw TCP, which a page cannot open.
+ * type and compression. Kafka, AMQP and S3 speak raw TCP, which a page cannot open; plugins
+ * are not looked for in installed packages (a page has no node_modules to read).
  */
 import { gzipCompression } from '../compression/gzip.js';
 import { PluginRegistry } from '../spi/registry.js';
@@ -14,6 +15,14 @@ export function createRegistry(): PluginRegistry {
     .registerBroker('mqtt', async () => (await import('./mqtt/index.js')).plugin)
     .registerValueType('byte_array', byteArrayValueType)
     .registerValueType('text', textValueType)
+    .registerValueType(
+      'ndarray',
+      async () => (await import('../value-types/ndarray.js')).ndarrayValueType,
+    )
+    .registerValueType(
+      'image',
+      async () => (await import('../value-types/image.js')).imageValueType,
+    )
     .registerCompression('gzip', gzipCompression)
     .registerCompression(
       'zstd',
