@@ -82,6 +82,27 @@ it('byte_array over the memory type, message format 2, CFB-192 + gzip', async ()
   expect(received).toEqual([Uint8Array.of(1, 2, 3), new Uint8Array(0)]);
 });
 
+it('ndarray and image values over the memory type (PNG from a canvas-like RGBA buffer)', async () => {
+  const matrix = {
+    dtype: 'float32' as const,
+    shape: [2, 3],
+    data: Float32Array.of(1, 2, 3, 4, 5, 6),
+  };
+  const [array] = (await roundTrip(service({ type: 'memory', value_type: 'ndarray' }), [matrix]))
+    .received as (typeof matrix)[];
+  expect(array!.shape).toEqual([2, 3]);
+  expect(Array.from(array!.data)).toEqual([1, 2, 3, 4, 5, 6]);
+
+  const rgba = new Uint8ClampedArray(2 * 2 * 4).map((_, i) => (i * 37) & 0xff);
+  const [image] = (
+    await roundTrip(service({ type: 'memory', value_type: 'image' }), [
+      { width: 2, height: 2, data: rgba },
+    ])
+  ).received as unknown as { width: number; height: number; channels: number; data: Uint8Array }[];
+  expect([image!.width, image!.height, image!.channels]).toEqual([2, 2, 4]);
+  expect(Array.from(image!.data)).toEqual(Array.from(rgba));
+});
+
 it('reads a config the page fetched as YAML (EAX-256 key from !!binary, lz4)', async () => {
   const config = await loadConfigFromUrl('/test/browser/fixtures/config.yml');
   const options = { service: 'browser-yaml', config, topic: `browser-${crypto.randomUUID()}` };
@@ -149,7 +170,7 @@ describe('what a browser cannot do is an error that says why', () => {
       service({
         type: 'mqtt',
         brokers: '127.0.0.1:9',
-        type_spec: { transport: 'websockets', connect_timeout: 2 },
+        type_spec: { transport: 'websockets' },
       }),
     );
     await expect(writer.open()).rejects.toThrow(ConnectionError);
