@@ -33,13 +33,11 @@ export async function deriveKey(
   salt: Uint8Array,
 ): Promise<AesKey> {
   if (source.kind === 'key') return Uint8Array.from(source.secret.reveal());
-  const password = await crypto.subtle.importKey(
-    'raw',
-    Uint8Array.from(source.secret.reveal()),
-    'PBKDF2',
-    false,
-    ['deriveBits'],
-  );
+  // Our copy is wiped once imported: the password then lives only inside the CryptoKey.
+  const bytes = Uint8Array.from(source.secret.reveal());
+  const password = await crypto.subtle
+    .importKey('raw', bytes, 'PBKDF2', false, ['deriveBits'])
+    .finally(() => bytes.fill(0));
   const bits = await crypto.subtle.deriveBits(
     {
       name: 'PBKDF2',
