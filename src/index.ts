@@ -25,7 +25,7 @@ export type {
   WriterOptions,
 } from './api/options.js';
 export type { ConfigServerOptions } from './config/config-server-http.js';
-export { loadConfigFromUrl } from './config/find.js';
+export { loadConfigFromUrl } from './config/fetch.js';
 export * from './errors.js';
 export type { Metrics } from './metrics/index.js';
 export { createRegistry } from './plugins/builtins.js';

@@ -7,10 +7,18 @@ import { InvalidArgumentError, NoConfigError } from '../errors.js';
 import type { Logger } from '../spi/types.js';
 import { type CommonOptions, optionsToServiceParams } from './options.js';
 
-export const stderrLogger: Logger = {
-  warn: (message) => process.stderr.write(`sinetstream: warning: ${message}\n`),
-  info: (message) => process.stderr.write(`sinetstream: ${message}\n`),
-};
+/** Node's stderr; the console in a browser, which has no process. */
+const stderr = globalThis.process?.stderr;
+
+export const stderrLogger: Logger = stderr
+  ? {
+      warn: (message) => stderr.write(`sinetstream: warning: ${message}\n`),
+      info: (message) => stderr.write(`sinetstream: ${message}\n`),
+    }
+  : {
+      warn: (message) => console.warn(`sinetstream: warning: ${message}`),
+      info: (message) => console.info(`sinetstream: ${message}`),
+    };
 
 /**
  * Finds the config (explicit file, inline document, search path, or none at all), picks the
@@ -29,8 +37,11 @@ export function loadService(
   else {
     found = findConfigFile();
     if (!found) {
+      const paths = searchedPaths();
       throw new NoConfigError(
-        `no config file found (looked for ${searchedPaths().join(', ')}); give configFile, config or noConfig`,
+        paths.length > 0
+          ? `no config file found (looked for ${paths.join(', ')}); give configFile, config or noConfig`
+          : 'no config given, and a browser has no config files: give config or noConfig',
       );
     }
   }

@@ -67,7 +67,7 @@ export async function serviceRegistry(
   for (const name of resolved.plugins) {
     let module: PluginModule;
     try {
-      module = (await import(name)) as PluginModule;
+      module = (await import(/* @vite-ignore */ name)) as PluginModule;
     } catch (error) {
       throw new UnsupportedServiceTypeError(
         `service "${resolved.service}": plugin: cannot import module "${name}"`,

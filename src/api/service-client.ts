@@ -1,4 +1,3 @@
-import { inspect } from 'node:util';
 import type { ResolvedService } from '../config/resolve.js';
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import {
@@ -256,7 +255,11 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   /** What `util.inspect` and `console.log` show: as `toJSON`. */
-  [inspect.custom](_depth: number, options: object): string {
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
     return `${this.constructor.name} ${inspect(this.toJSON(), options)}`;
   }
 

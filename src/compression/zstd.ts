@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, InvalidMessageError, messageTooLarge } from '../errors.js';
 import type { ParamDeclarations } from '../spi/parameters.js';
 import type { CompressionPlugin } from '../spi/types.js';
@@ -152,7 +151,9 @@ export function zstdCompressionOn(load: () => Promise<ZstdBackend>): Compression
         contentSize: block.write_content_size,
         dictId: block.write_dict_id,
         workers:
-          block.threads !== undefined && block.threads < 0 ? availableParallelism() : block.threads,
+          block.threads !== undefined && block.threads < 0
+            ? navigator.hardwareConcurrency
+            : block.threads,
       };
       // python-zstandard, like zstd, takes the largest power of two not above the size.
       const windowLogMax = block.max_window_size

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
 import type { Consistency, Logger } from '../spi/types.js';
 import type { ServiceDefinition } from './services.js';
@@ -149,13 +148,17 @@ function toPluginList(value: unknown, where: string): string[] {
   return list as string[];
 }
 
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
 function toTimeout(value: unknown): number {
   if (value === undefined || value === null || value === 'inf') return Number.POSITIVE_INFINITY;
   return value as number;
 }
 
 export function makeClientId(): string {
-  return `sinetstream-${randomUUID()}`;
+  return `sinetstream-${crypto.randomUUID()}`;
 }
 
 /**
@@ -191,9 +194,10 @@ export function resolveService(input: ResolveInput): ResolvedService {
   const valueType = mergeValueType(fileCommon.value_type, apiCommon.value_type);
   const tls = common.tls;
   const clientId = common.client_id;
-  if (typeof clientId === 'string' && Buffer.byteLength(clientId) > MAX_CLIENT_ID_BYTES) {
+  const clientIdBytes = typeof clientId === 'string' ? utf8Length(clientId) : 0;
+  if (clientIdBytes > MAX_CLIENT_ID_BYTES) {
     throw new InvalidArgumentError(
-      `${where}client_id: ${Buffer.byteLength(clientId)} bytes long, more than ${MAX_CLIENT_ID_BYTES}`,
+      `${where}client_id: ${clientIdBytes} bytes long, more than ${MAX_CLIENT_ID_BYTES}`,
     );
   }
 

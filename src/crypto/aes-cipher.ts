@@ -1,8 +1,7 @@
-import { type KeyObject, randomBytes } from 'node:crypto';
 import { InvalidArgumentError, InvalidMessageError } from '../errors.js';
+import { type AesKey, deriveKey, MODE_SPECS, randomBytes } from './backend.js';
 import { AES_BLOCK } from './cmac.js';
-import { deriveKey } from './keys.js';
-import { type KeyedMode, MODE_SPECS, type ModeSpec } from './modes.js';
+import type { KeyedMode, ModeSpec } from './mode-spec.js';
 import type { CryptoParams } from './params.js';
 import type { MessageCipher } from './types.js';
 
@@ -49,12 +48,24 @@ class DerivationSlots {
   }
 }
 
-function pad(data: Uint8Array): Buffer {
-  const n = AES_BLOCK - (data.length % AES_BLOCK);
-  return Buffer.concat([data, Buffer.alloc(n, n)]);
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
-function unpad(data: Buffer): Buffer {
+function pad(data: Uint8Array): Uint8Array {
+  const n = AES_BLOCK - (data.length % AES_BLOCK);
+  const out = new Uint8Array(data.length + n).fill(n, data.length);
+  out.set(data);
+  return out;
+}
+
+function unpad(data: Uint8Array): Uint8Array {
   const n = data[data.length - 1] ?? 0;
   const valid =
     n >= 1 && n <= AES_BLOCK && n <= data.length && data.subarray(-n).every((b) => b === n);
@@ -66,8 +77,8 @@ function unpad(data: Buffer): Buffer {
 export class AesMessageCipher implements MessageCipher {
   readonly keyVersion: number;
   readonly #params: CryptoParams;
-  readonly #spec: ModeSpec;
-  readonly #salt: Buffer;
+  readonly #spec: ModeSpec<AesKey>;
+  readonly #salt: Uint8Array;
   readonly #writer: KeyedMode;
   readonly #writerCacheKey: string;
   /** In least recently used order, first to last. */
@@ -77,7 +88,7 @@ export class AesMessageCipher implements MessageCipher {
   readonly #slots = new DerivationSlots();
 
   /** `writerKey` is the key of `keyVersion` for `salt`, derived beforehand (asynchronously). */
-  constructor(params: CryptoParams, keyVersion: number, salt: Buffer, writerKey: KeyObject) {
+  constructor(params: CryptoParams, keyVersion: number, salt: Uint8Array, writerKey: AesKey) {
     this.keyVersion = keyVersion;
     this.#params = params;
     this.#spec = MODE_SPECS[params.mode];
@@ -88,7 +99,7 @@ export class AesMessageCipher implements MessageCipher {
 
   encrypt(plain: Uint8Array): Uint8Array {
     const random = randomBytes(this.#spec.ivLength);
-    const header = Buffer.concat([this.#salt, this.#writer.carriedIv?.(random) ?? random]);
+    const header = concat([this.#salt, this.#writer.carriedIv?.(random) ?? random]);
     const iv = header.subarray(this.#salt.length);
     const data = this.#params.pkcs7 ? pad(plain) : plain;
     if (this.#spec.blockAligned && data.length % AES_BLOCK !== 0) {
@@ -98,7 +109,7 @@ export class AesMessageCipher implements MessageCipher {
       );
     }
     const { ciphertext, tag } = this.#writer.seal(iv, data, header);
-    return Buffer.concat([header, ciphertext, tag]);
+    return concat([header, ciphertext, tag]);
   }
 
   async decrypt(blob: Uint8Array, keyVersion: number): Promise<Uint8Array> {
@@ -114,15 +125,14 @@ export class AesMessageCipher implements MessageCipher {
         `message is too short or truncated for AES-${this.#params.mode} (${blob.length} bytes)`,
       );
     }
-    const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.length);
-    const header = bytes.subarray(0, headerLength);
-    const mode = await this.#readerFor(keyVersion, bytes.subarray(0, saltBytes));
-    let plain: Buffer;
+    const header = blob.subarray(0, headerLength);
+    const mode = await this.#readerFor(keyVersion, blob.subarray(0, saltBytes));
+    let plain: Uint8Array;
     try {
       plain = mode.open(
         header.subarray(saltBytes),
-        bytes.subarray(headerLength, headerLength + cipherLength),
-        bytes.subarray(headerLength + cipherLength),
+        blob.subarray(headerLength, headerLength + cipherLength),
+        blob.subarray(headerLength + cipherLength),
         header,
       );
     } catch (error) {
@@ -139,7 +149,7 @@ export class AesMessageCipher implements MessageCipher {
     const source = this.#params.keys.get(keyVersion);
     return source?.kind === 'key'
       ? `${keyVersion}`
-      : `${keyVersion}:${Buffer.from(salt).toString('hex')}`;
+      : `${keyVersion}:${String.fromCharCode(...salt)}`;
   }
 
   async #readerFor(keyVersion: number, salt: Uint8Array): Promise<KeyedMode> {

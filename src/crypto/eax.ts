@@ -1,5 +1,5 @@
-import { createCipheriv, type KeyObject, timingSafeEqual } from 'node:crypto';
-import { AES_BLOCK, aesAlgorithm, Cmac } from './cmac.js';
+import { type BlockCipher, equalInConstantTime } from './block-cipher.js';
+import { AES_BLOCK, Cmac } from './cmac.js';
 
 /** The one-block tweak [t] that turns CMAC into OMAC^t (EAX paper, section 3). */
 function tweak(t: number): Uint8Array {
@@ -16,17 +16,18 @@ export class EaxAuthenticationError extends Error {
 }
 
 /**
- * EAX mode (Bellare, Rogaway, Wagner 2004), which node:crypto lacks: CTR encryption starting
- * at OMAC^0(nonce), tag = OMAC^0(nonce) xor OMAC^1(header) xor OMAC^2(ciphertext), truncated.
+ * EAX mode (Bellare, Rogaway, Wagner 2004), which neither node:crypto nor WebCrypto has: CTR
+ * encryption starting at OMAC^0(nonce), tag = OMAC^0(nonce) xor OMAC^1(header) xor
+ * OMAC^2(ciphertext), truncated.
  */
 export class Eax {
-  readonly #key: KeyObject;
+  readonly #aes: BlockCipher;
   readonly #cmac: Cmac;
   readonly #tagLength: number;
 
-  constructor(key: KeyObject, tagLength: number) {
-    this.#key = key;
-    this.#cmac = new Cmac(key);
+  constructor(aes: BlockCipher, tagLength: number) {
+    this.#aes = aes;
+    this.#cmac = new Cmac(aes);
     this.#tagLength = tagLength;
   }
 
@@ -34,33 +35,26 @@ export class Eax {
     nonce: Uint8Array,
     header: Uint8Array,
     plain: Uint8Array,
-  ): { ciphertext: Buffer; tag: Buffer } {
+  ): { ciphertext: Uint8Array; tag: Uint8Array } {
     const n = this.#cmac.mac(nonce, NONCE_TWEAK);
-    const ciphertext = this.#ctr(n, plain);
+    const ciphertext = this.#aes.ctr(n, plain);
     return { ciphertext, tag: this.#tag(n, header, ciphertext) };
   }
 
   /** Throws EaxAuthenticationError when the tag does not match; nothing is decrypted then. */
-  open(nonce: Uint8Array, header: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Buffer {
+  open(nonce: Uint8Array, header: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array {
     const n = this.#cmac.mac(nonce, NONCE_TWEAK);
-    const expected = this.#tag(n, header, ciphertext);
-    if (tag.length !== expected.length || !timingSafeEqual(tag, expected)) {
+    if (!equalInConstantTime(tag, this.#tag(n, header, ciphertext))) {
       throw new EaxAuthenticationError('EAX tag mismatch');
     }
-    return this.#ctr(n, ciphertext);
+    return this.#aes.ctr(n, ciphertext);
   }
 
-  #tag(n: Buffer, header: Uint8Array, ciphertext: Uint8Array): Buffer {
+  #tag(n: Uint8Array, header: Uint8Array, ciphertext: Uint8Array): Uint8Array {
     const h = this.#cmac.mac(header, HEADER_TWEAK);
     const c = this.#cmac.mac(ciphertext, CIPHERTEXT_TWEAK);
-    const tag = Buffer.alloc(this.#tagLength);
+    const tag = new Uint8Array(this.#tagLength);
     for (let i = 0; i < this.#tagLength; i++) tag[i] = n[i]! ^ h[i]! ^ c[i]!;
     return tag;
-  }
-
-  /** AES-CTR with the whole 128-bit block as counter, as EAX specifies and OpenSSL does. */
-  #ctr(initialCounter: Buffer, data: Uint8Array): Buffer {
-    const ctr = createCipheriv(aesAlgorithm(this.#key, 'ctr'), this.#key, initialCounter);
-    return Buffer.concat([ctr.update(data), ctr.final()]);
   }
 }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { AesMessageCipher } from './aes-cipher.js';
-import { deriveKey } from './keys.js';
+import { deriveKey, randomBytes } from './backend.js';
 import { readCryptoParams } from './params.js';
 import type { MessageCipher } from './types.js';
 

@@ -1,45 +1,15 @@
 import { createCipheriv, createDecipheriv, type KeyObject } from 'node:crypto';
-import { AES_BLOCK, aesAlgorithm } from './cmac.js';
+import { AES_BLOCK } from './cmac.js';
 import { Eax } from './eax.js';
+import type { AesMode, ModeSpec } from './mode-spec.js';
+import { aesAlgorithm, nodeBlockCipher } from './node-aes.js';
 
-/** The modes SINETStream 1.10 (Python) takes; OPENPGPCFB is its other name for OPENPGP. */
-export const AES_MODES = [
-  'CBC',
-  'CFB',
-  'OFB',
-  'CTR',
-  'OPENPGP',
-  'OPENPGPCFB',
-  'EAX',
-  'GCM',
-] as const;
-export type AesMode = (typeof AES_MODES)[number];
-
-/** One AES mode bound to one key. `open` throws when the data cannot be authenticated. */
-export interface KeyedMode {
-  /**
-   * The IV a message carries, made from `ivLength` random bytes; absent, those bytes are the
-   * IV. OPENPGP carries its IV encrypted.
-   */
-  carriedIv?(random: Buffer): Buffer;
-  seal(iv: Uint8Array, plain: Uint8Array, aad: Uint8Array): { ciphertext: Buffer; tag: Buffer };
-  open(iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Buffer;
-}
-
-export interface ModeSpec {
-  /** Bytes of IV / nonce / initial counter block carried in each message. */
-  readonly ivLength: number;
-  /** Bytes of the authentication tag at the end of each message (0: not AEAD). */
-  readonly tagLength: number;
-  /** Whether the ciphertext is a whole number of blocks (so truncation is detectable early). */
-  readonly blockAligned: boolean;
-  withKey(key: KeyObject): KeyedMode;
-}
+export { AES_MODES, type AesMode, type KeyedMode, type ModeSpec } from './mode-spec.js';
 
 const EMPTY = Buffer.alloc(0);
 
 /** A mode without authentication; associated data plays no part. */
-function unauthenticated(opensslMode: string, blockAligned: boolean): ModeSpec {
+function unauthenticated(opensslMode: string, blockAligned: boolean): ModeSpec<KeyObject> {
   return {
     ivLength: AES_BLOCK,
     tagLength: 0,
@@ -75,7 +45,7 @@ function cfb128(key: KeyObject, iv: Uint8Array, data: Uint8Array, encrypt: boole
  * zero IV (18 bytes), and the data is CFB-encrypted from the last 16 of those 18 bytes.
  * PyCryptodome does not check the repeated bytes when decrypting, so neither do we.
  */
-const OPENPGP: ModeSpec = {
+const OPENPGP: ModeSpec<KeyObject> = {
   ivLength: AES_BLOCK + 2,
   tagLength: 0,
   blockAligned: false,
@@ -98,7 +68,7 @@ const OPENPGP: ModeSpec = {
  * CFB with 8-bit segments (hence OpenSSL's cfb8), CTR with a full 16-byte initial counter
  * block, EAX tags of 8 bytes and GCM tags of 16.
  */
-export const MODE_SPECS: Readonly<Record<AesMode, ModeSpec>> = {
+export const MODE_SPECS: Readonly<Record<AesMode, ModeSpec<KeyObject>>> = {
   CBC: unauthenticated('cbc', true),
   CFB: unauthenticated('cfb8', false),
   OFB: unauthenticated('ofb', false),
@@ -130,7 +100,7 @@ export const MODE_SPECS: Readonly<Record<AesMode, ModeSpec>> = {
     tagLength: 8,
     blockAligned: false,
     withKey(key) {
-      const eax = new Eax(key, 8);
+      const eax = new Eax(nodeBlockCipher(key), 8);
       return {
         seal: (iv, plain, aad) => eax.seal(iv, aad, plain),
         open: (iv, ciphertext, tag, aad) => eax.open(iv, aad, ciphertext, tag),

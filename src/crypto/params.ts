@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from '../errors.js';
-import { AES_MODES, type AesMode } from './modes.js';
+import { readTextFile } from '../platform/files.js';
+import { AES_MODES, type AesMode } from './mode-spec.js';
 import { Secret } from './secret.js';
 
 export type Prf = 'sha256' | 'sha384' | 'sha512';
@@ -72,10 +72,13 @@ function oneOf<T>(
  * from; characters beyond U+00FF would make SINETStream (Python) fail, so we refuse them.
  */
 function passwordBytes(key: string, password: string): Secret {
-  const bytes = Buffer.from(password, 'latin1');
-  // Latin-1 encoding keeps only the low byte of each character, so a round trip shows loss.
-  if (bytes.toString('latin1') !== password) {
-    throw invalid(key, 'contains characters beyond U+00FF, which SINETStream cannot use');
+  const bytes = new Uint8Array(password.length);
+  for (let i = 0; i < password.length; i++) {
+    const code = password.charCodeAt(i);
+    if (code > 0xff) {
+      throw invalid(key, 'contains characters beyond U+00FF, which SINETStream cannot use');
+    }
+    bytes[i] = code;
   }
   return new Secret(bytes);
 }
@@ -90,9 +93,13 @@ async function readPassword(key: string, password: unknown): Promise<Secret> {
       let text: string;
       try {
         // Used verbatim, trailing newline included, as SINETStream (Python) does.
-        text = await readFile(password.path, 'utf8');
+        text = await readTextFile(password.path);
       } catch (error) {
-        throw invalid(`${key}.path`, `cannot read ${password.path}`, error);
+        throw invalid(
+          `${key}.path`,
+          `cannot read ${password.path}: ${(error as Error).message}`,
+          error,
+        );
       }
       return passwordBytes(`${key}.path`, text);
     }

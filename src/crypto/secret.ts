@@ -1,5 +1,3 @@
-import { inspect } from 'node:util';
-
 const REDACTED = '[secret]';
 
 /**
@@ -34,7 +32,7 @@ export class Secret {
   }
 
   /** `[secret]`, never the secret. */
-  [inspect.custom](): string {
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return REDACTED;
   }
 }

@@ -54,12 +54,15 @@ function zigzagTimestamp(timestampUs: number | bigint): number | bigint {
 
 /**
  * Memory that is not zeroed first (a 64 KiB message would pay for a memset it then overwrites),
- * as a plain Uint8Array. Every byte must be written before the array leaves the encoder.
+ * as a plain Uint8Array (zeroed where there is no Node Buffer). Every byte must be written before the array leaves the encoder.
  */
-export function uninitialized(size: number): Uint8Array {
-  const buffer = Buffer.allocUnsafe(size);
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, size);
-}
+export const uninitialized: (size: number) => Uint8Array =
+  typeof Buffer === 'function'
+    ? (size) => {
+        const buffer = Buffer.allocUnsafe(size);
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, size);
+      }
+    : (size) => new Uint8Array(size);
 
 /**
  * Encodes a record after `headroom` bytes at the front of the buffer, so that a packet

@@ -38,7 +38,7 @@ export function messagingSystem(type: string): string {
  * reader or writer opens: a program without it imports nothing.
  */
 export function loadOpenTelemetry(
-  load: () => Promise<unknown> = () => import(OPENTELEMETRY_API),
+  load: () => Promise<unknown> = () => import(/* @vite-ignore */ OPENTELEMETRY_API),
 ): Promise<OpenTelemetry | undefined> {
   loading ??= importOptional(load) as Promise<OpenTelemetry | undefined>;
   return loading;
@@ -55,6 +55,10 @@ export async function importOptional(load: () => Promise<unknown>): Promise<unkn
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
+    // A browser's words for a bare module name no bundler mapped: not installed there either.
+    if (error instanceof TypeError && /resolve module specifier/.test(error.message)) {
+      return undefined;
+    }
     throw error;
   }
 }

@@ -31,7 +31,9 @@ export async function collectPrometheusMetrics(registry: PrometheusRegistry): Pr
   // The type stays structural so that the declarations of this package need no prom-client.
   const register = registry as Registry;
   if (registered.has(register)) return;
-  const client = (await importOptional(() => import(PROM_CLIENT))) as PromClient | undefined;
+  const client = (await importOptional(() => import(/* @vite-ignore */ PROM_CLIENT))) as
+    | PromClient
+    | undefined;
   if (!client) {
     throw new InvalidArgumentError(
       'collectPrometheusMetrics needs prom-client: npm install prom-client',

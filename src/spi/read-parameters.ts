@@ -1,5 +1,6 @@
 import { Secret } from '../crypto/secret.js';
 import { InvalidArgumentError } from '../errors.js';
+import { readBytesFile } from '../platform/files.js';
 import type { ParamDeclaration, ParamDeclarations, ParamType } from './parameters.js';
 import type { Logger } from './types.js';
 
@@ -255,13 +256,15 @@ function oneOf(
 }
 
 async function readFileContent(path: string, key: string, where: string): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
   try {
-    return new Uint8Array(await readFile(path));
+    return await readBytesFile(path);
   } catch (error) {
-    throw new InvalidArgumentError(`${where}parameter ${key}: cannot read "${path}"`, {
-      cause: error,
-    });
+    throw new InvalidArgumentError(
+      `${where}parameter ${key}: cannot read "${path}": ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { backoffDelay } from '../../spi/backoff.js';
 import { classifyError } from '../../spi/errors.js';
 import type { CallOptions, Logger } from '../../spi/types.js';
 import { BUSY_CODES_V5 } from './errors.js';
+import { payloadOf } from './payload.js';
 import type { MqttSettings, Server } from './settings.js';
 import { tlsOptions } from './tls.js';
 
@@ -141,7 +142,7 @@ export async function connectClient(
   const tls = settings.tls ? tlsOptions(settings.tls) : {};
   const will =
     settings.options.will && settings.encodeWill
-      ? { ...settings.options.will, payload: Buffer.from(await settings.encodeWill()) }
+      ? { ...settings.options.will, payload: payloadOf(await settings.encodeWill()) }
       : settings.options.will;
   const errors: SinetError[] = [];
   for (const [index, server] of settings.servers.entries()) {

@@ -5,6 +5,7 @@ import { parseBroker } from '../../spi/brokers.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { Consistency, PluginContext } from '../../spi/types.js';
 import { MQTT_PARAMETERS, type MqttParams } from './parameters.js';
+import { payloadOf } from './payload.js';
 import { type TlsSpec, tlsSpec } from './tls.js';
 
 export type QoS = 0 | 1 | 2;
@@ -66,7 +67,7 @@ function v5Properties(p: MqttParams, isV5: boolean, context: PluginContext) {
     given.push(name);
   }
   if (p.auth_data) {
-    properties.authenticationData = Buffer.from(p.auth_data);
+    properties.authenticationData = payloadOf(p.auth_data);
     given.push('auth_data');
   }
   if (given.length === 0) return undefined;
@@ -110,8 +111,8 @@ function willOf(
       // Replaced by the encoded message at connect time; as given where nothing encodes.
       payload:
         typeof payload === 'string' || payload instanceof Uint8Array
-          ? Buffer.from(payload)
-          : Buffer.alloc(0),
+          ? payloadOf(payload)
+          : payloadOf(new Uint8Array(0)),
       qos: will.qos ?? defaultQos,
       retain: will.retain,
       ...(isV5 && delay !== undefined ? { properties: { willDelayInterval: delay } } : {}),

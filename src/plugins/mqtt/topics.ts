@@ -8,7 +8,7 @@ const MAX_TOPIC_BYTES = 65_535;
  */
 export function mqttTopicProblem(topic: string, role: 'reader' | 'writer'): string | undefined {
   if (topic.includes('\0')) return 'MQTT topics cannot contain the NUL character';
-  if (Buffer.byteLength(topic) > MAX_TOPIC_BYTES) {
+  if (new TextEncoder().encode(topic).length > MAX_TOPIC_BYTES) {
     return `MQTT topics take at most ${MAX_TOPIC_BYTES} bytes of UTF-8`;
   }
   if (role === 'writer') {

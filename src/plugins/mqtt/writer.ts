@@ -9,6 +9,7 @@ import type {
 } from '../../spi/types.js';
 import { connectClient } from './connection.js';
 import { operationError } from './errors.js';
+import { asPayload } from './payload.js';
 import { type MqttSettings, readSettings } from './settings.js';
 
 /** MQTT 5 user properties are UTF-8 string pairs: core let text values through only. */
@@ -78,7 +79,7 @@ export class MqttWriter implements PluginWriter {
   #send(client: MqttClient, bytes: Uint8Array, headers: MessageHeaders | undefined): Promise<void> {
     const { qos, retain } = this.#settings;
     // A view, not a copy: core hands each publish a buffer of its own.
-    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const payload = asPayload(bytes);
     const options: IClientPublishOptions = headers
       ? { qos, retain, properties: { userProperties: userProperties(headers) } }
       : { qos, retain };
