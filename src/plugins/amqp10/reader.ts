@@ -105,29 +105,22 @@ export class Amqp10Reader implements PluginReader {
       return;
     }
     this.#received++;
+    const connection = this.#connections;
     const received: ReceivedMessage = {
       bytes,
       topic: topicOf(message, this.#prefix, topic),
       raw: message,
       headers: headersFromTable(message.application_properties),
+      // Once its connection is gone the broker has taken the delivery back, and its id
+      // means nothing (or another delivery) on the next connection: nothing to accept.
+      settle: this.#ack
+        ? () => {
+            if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
+          }
+        : undefined,
     };
-    if (!this.#ack) {
-      if (!delivery.remote_settled) delivery.accept();
-      this.#enqueue(received, ctx.receiver);
-      return;
-    }
-    const connection = this.#connections;
-    this.#enqueue(
-      {
-        ...received,
-        // Once its connection is gone the broker has taken the delivery back, and its id
-        // means nothing (or another delivery) on the next connection: nothing to accept.
-        settle: () => {
-          if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
-        },
-      },
-      ctx.receiver,
-    );
+    if (!this.#ack && !delivery.remote_settled) delivery.accept();
+    this.#enqueue(received, ctx.receiver);
   }
 
   #enqueue(message: ReceivedMessage, link: Receiver | undefined): void {
