@@ -3,6 +3,7 @@
  * throughput slices alternating round by round, then sequential latency round trips, then
  * (Kafka) the broker's own perf tools; last, ours over a long run for RSS.
  */
+import { Admin } from '@platformatic/kafka';
 import { createMessageEncoder } from '../../src/index.js';
 import { consumerPerf, fetchKafkaTools, producerPerf, type ToolRate } from './kafka-perf.js';
 import { Inbox, latencyRun, type Send, type Throughput, throughputSlice } from './measure.js';
@@ -81,6 +82,8 @@ function maxPerSlice(size: number): number {
 const WARMUP_MS = 100;
 
 interface OpenSides {
+  /** Every topic the sides and tools use, for the clean-up. */
+  topics: string[];
   ours: Endpoint;
   raw: Endpoint;
   python: PythonSide | undefined;
@@ -92,14 +95,14 @@ async function openSides(target: Target, consistency: Consistency): Promise<Open
   const inboxes = { ours: new Inbox(), raw: new Inbox() };
   const oursTopic = topicFor(target, 'ours', consistency);
   const rawTopic = topicFor(target, 'raw', consistency);
+  const pythonTopic = topicFor(target, 'python', consistency);
   await prepareQueue(target, oursTopic);
   await prepareQueue(target, rawTopic);
   return {
+    topics: [oursTopic, rawTopic, pythonTopic],
     ours: await ours(target, consistency, oursTopic, inboxes.ours),
     raw: await raw(target, consistency, rawTopic, inboxes.raw),
-    python: target.python
-      ? await python(target, consistency, topicFor(target, 'python', consistency))
-      : undefined,
+    python: target.python ? await python(target, consistency, pythonTopic) : undefined,
     inboxes,
     kafkaTopic: topicFor(target, 'perf', consistency),
   };
@@ -142,6 +145,7 @@ export async function runAll(plan: Plan, progress: Progress): Promise<Results> {
         await sides.ours.close();
         await sides.raw.close();
         await sides.python?.close();
+        await removeTopics(target, sides.topics);
       }
     }
   }
@@ -207,14 +211,32 @@ async function runCase(
   if (target.protocol === 'kafka') {
     progress.step(`${label}: Kafka perf tools`);
     const topic = `${sides.kafkaTopic}-${size}`;
-    const producer = await producerPerf(target, consistency, topic, size, plan.perfRecords);
+    sides.topics.push(topic);
+    // At most 512 MiB through the broker's disk per case.
+    const records = Math.min(plan.perfRecords, Math.floor(2 ** 29 / size));
+    const producer = await producerPerf(target, consistency, topic, size, records);
     const consumer = await consumerPerf(target, topic, producer.messages);
     result.limit = { producer, consumer };
   }
   return result;
 }
 
-/** Ours on MQTT at 1 KiB, AT_LEAST_ONCE, windowed, for `rssMessages`: RSS start, peak, end. */
+/** The Kafka topics a case wrote (several GiB in a full run) go when it is done. */
+async function removeTopics(target: Target, topics: readonly string[]): Promise<void> {
+  if (target.protocol !== 'kafka') return;
+  const admin = new Admin({
+    clientId: 'sinetstream-e2e-cleanup',
+    bootstrapBrokers: [`${target.host}:${target.port}`],
+  });
+  try {
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: topics.filter((t) => existing.has(t)) });
+  } finally {
+    await admin.close();
+  }
+}
+
+/** Ours on MQTT at 1 KiB, AT_MOST_ONCE (the fastest), windowed, for `rssMessages`: RSS start, peak, end. */
 async function rssRun(plan: Plan, progress: Progress): Promise<RssResult> {
   const target = TARGETS[0]!;
   const size = 1024;
@@ -222,7 +244,7 @@ async function rssRun(plan: Plan, progress: Progress): Promise<RssResult> {
     `RSS over ${plan.rssMessages.toLocaleString('en')} messages (ours, ${target.name})`,
   );
   const inbox = new Inbox();
-  const side = await ours(target, 'AT_LEAST_ONCE', topicFor(target, 'rss', 'AT_LEAST_ONCE'), inbox);
+  const side = await ours(target, 'AT_MOST_ONCE', topicFor(target, 'rss', 'AT_MOST_ONCE'), inbox);
   const payload = new Uint8Array(size).fill(0x61);
   const step = 10_000;
   let start = 0;

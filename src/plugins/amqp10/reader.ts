@@ -119,7 +119,10 @@ export class Amqp10Reader implements PluginReader {
           }
         : undefined,
     };
-    if (!this.#ack && !delivery.remote_settled) delivery.accept();
+    // Settled here even when the broker sent it settled: rhea frees a delivery's slot in the
+    // session's incoming window (2048) only once both ends settled it, and with the window
+    // full the broker sends nothing more (an AT_MOST_ONCE reader stalled after 2048).
+    if (!this.#ack) delivery.accept();
     this.#enqueue(received, ctx.receiver);
   }
 
