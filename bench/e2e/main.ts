@@ -27,10 +27,10 @@ const FULL: Plan = {
   quick: false,
   sizes: [100, 1024, 64 * 1024],
   consistencies: ['AT_MOST_ONCE', 'AT_LEAST_ONCE'],
-  rounds: 3,
-  sliceMs: 400,
-  latencyPerRound: 334,
-  perfRecords: 200_000,
+  rounds: 2,
+  sliceMs: 250,
+  latencyPerRound: 250,
+  perfRecords: 50_000,
   rssMessages: 1_000_000,
 };
 

@@ -9,7 +9,7 @@ import { timedSlice } from '../slice.js';
 export type Send = (payload: Uint8Array) => Promise<void>;
 
 /** How long a slice waits for a message more before counting the rest as lost. */
-const IDLE_MS = 1000;
+const IDLE_MS = 500;
 
 /** Counts the messages a reader hands over and, when asked, their latency. */
 export class Inbox {

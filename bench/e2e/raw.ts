@@ -20,6 +20,9 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
+/** Our Kafka writer's default batch_size. */
+const BATCH_BYTES = 16_384;
+
 /** As many unacknowledged messages as our readers hold by default (max_unacked_messages). */
 const PREFETCH = 100;
 
@@ -103,20 +106,29 @@ async function rawKafka(
 
 /**
  * Publishes made while a request is out go together in the next one, as our writer
- * batches concurrent publishes (it adds a byte budget and linger_ms, both unused here).
+ * batches concurrent publishes, up to the same byte budget (its linger_ms is 0 too).
  */
 function batching(
   producer: Producer<Buffer, Buffer, Buffer, Buffer>,
   topic: string,
   acks: number,
 ): Send {
-  let queued: { value: Buffer; done: PromiseWithResolvers<void> }[] = [];
+  const queued: { value: Buffer; done: PromiseWithResolvers<void> }[] = [];
   let busy = false;
   const flush = async () => {
     busy = true;
     while (queued.length > 0) {
-      const batch = queued;
-      queued = [];
+      // Up to our writer's batch_size (16 KiB), at least one message.
+      let bytes = 0;
+      let take = 0;
+      while (
+        take < queued.length &&
+        (take === 0 || bytes + queued[take]!.value.length <= BATCH_BYTES)
+      ) {
+        bytes += queued[take]!.value.length;
+        take++;
+      }
+      const batch = queued.splice(0, take);
       try {
         await producer.send({ messages: batch.map(({ value }) => ({ topic, value })), acks });
         for (const { done } of batch) done.resolve();

@@ -212,8 +212,8 @@ async function runCase(
     progress.step(`${label}: Kafka perf tools`);
     const topic = `${sides.kafkaTopic}-${size}`;
     sides.topics.push(topic);
-    // At most 512 MiB through the broker's disk per case.
-    const records = Math.min(plan.perfRecords, Math.floor(2 ** 29 / size));
+    // At most 128 MiB through the broker's disk per case.
+    const records = Math.min(plan.perfRecords, Math.floor(2 ** 27 / size));
     const producer = await producerPerf(target, consistency, topic, size, records);
     const consumer = await consumerPerf(target, topic, producer.messages);
     result.limit = { producer, consumer };
