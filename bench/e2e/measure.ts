@@ -31,6 +31,11 @@ export class Inbox {
     }
   };
 
+  /** When the latest message came (performance.now). */
+  get lastAt(): number {
+    return this.#last;
+  }
+
   /** The time of the last message once `target` came, or undefined after IDLE_MS without one. */
   async until(target: number): Promise<number | undefined> {
     if (this.received >= target) return this.#last;
@@ -86,7 +91,8 @@ export async function throughputSlice(
   const last = await inbox.until(before + sent);
   const got = inbox.received - before;
   const used = process.cpuUsage(cpu);
-  const end = last ?? performance.now();
+  // With messages lost, the slice ends at the last one that came, not after the idle wait.
+  const end = last ?? (got > 0 ? inbox.lastAt : performance.now());
   return {
     messages: got,
     seconds: (end - start) / 1000,

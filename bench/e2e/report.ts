@@ -148,7 +148,7 @@ export async function writeReport(
     '',
     '## Memory',
     '',
-    `Ours (writer and reader in one process) on ${rss.target}, ${sizeLabel(rss.size)}, AT_MOST_ONCE, windowed, ` +
+    `Ours (writer and reader in one process) on ${rss.target}, ${sizeLabel(rss.size)}, AT_LEAST_ONCE, windowed, ` +
       `${num(rss.messages)} messages: RSS ${num(rss.start / MIB, 1)} MiB after the first 10,000, ` +
       `peak ${num(rss.peak / MIB, 1)} MiB, end ${num(rss.end / MIB, 1)} MiB ` +
       `(growth ${num(growth, 1)} MiB${mark(growth < 50)}).`,
