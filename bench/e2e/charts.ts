@@ -4,6 +4,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { SIDES } from './run.js';
 import type { CaseSummary } from './summary.js';
 
 async function toSvg(spec: TopLevelSpec): Promise<string> {
@@ -42,9 +43,16 @@ export function throughputChart(summaries: readonly CaseSummary[]): Promise<stri
       mark: 'bar',
       encoding: {
         x: { field: 'size', type: 'ordinal', sort: { field: 'order' }, title: 'payload' },
-        xOffset: { field: 'side', type: 'nominal' },
+        xOffset: { field: 'side', type: 'nominal', sort: [...SIDES] },
         y: { field: 'rate', type: 'quantitative', title: 'msg/s', scale: { type: 'sqrt' } },
-        color: { field: 'side', type: 'nominal', title: 'side' },
+        // Ours, raw and Python in one hue family each, sequential lighter than windowed.
+        color: {
+          field: 'side',
+          type: 'nominal',
+          title: 'side',
+          sort: [...SIDES],
+          scale: { range: ['#9ecae1', '#fdae6b', '#a1d99b', '#3182bd', '#e6550d', '#31a354'] },
+        },
         tooltip: [{ field: 'side' }, { field: 'rate' }],
       },
     },
