@@ -23,11 +23,12 @@ class PullingAsyncReader {
   }
 
   async #run(handlers: AsyncReaderHandlers): Promise<void> {
-    const { signal } = this.#stop;
+    const options = { signal: this.#stop.signal };
+    const { signal } = options;
     while (!signal.aborted) {
       let received: ReceivedMessage | undefined;
       try {
-        received = await this.reader.receive({ signal });
+        received = await this.reader.receive(options);
       } catch (error) {
         if (signal.aborted) return;
         handlers.onFailure(error as Error);
@@ -104,8 +105,9 @@ export class AsyncMessageReader<
     } catch (error) {
       if (!this.skipsInvalid(error)) this.#fail(error);
     }
+    if (!received.settle) return;
     try {
-      await received.settle?.();
+      await received.settle();
     } catch (error) {
       this.#fail(
         new SinetError(`${this.describe()}: acknowledging a message failed`, { cause: error }),

@@ -92,12 +92,18 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
 
   /**
    * The message decoded, or undefined if the reader closes first: decoding may wait for a
-   * key derivation (seconds, for a high iteration count), and close must not.
+   * key derivation (seconds, for a high iteration count), and close must not. Without
+   * encryption nothing waits, and the decode is not raced (that costs a promise and a
+   * listener per message).
    */
-  protected async decodeUnlessClosed(received: ReceivedMessage): Promise<Message<T> | undefined> {
-    const { signal } = this.closed;
-    if (signal.aborted) return undefined;
+  protected decodeUnlessClosed(received: ReceivedMessage): Promise<Message<T> | undefined> {
+    if (this.closed.signal.aborted) return Promise.resolve(undefined);
     const decoding = this.#decode(received);
+    return this.resolved.dataEncryption ? this.#unlessClosed(decoding) : decoding;
+  }
+
+  async #unlessClosed(decoding: Promise<Message<T>>): Promise<Message<T> | undefined> {
+    const { signal } = this.closed;
     let onClose = () => {};
     const closing = new Promise<undefined>((resolve) => {
       onClose = () => resolve(undefined);
@@ -172,9 +178,16 @@ export class MessageReader<
   extends ReaderBase<ValueOf<T, V>, PluginReader>
   implements AsyncIterable<Message<ValueOf<T, V>>>
 {
-  /** Stops the latest receive under way, on its timeout or on close; the plugin's close
-   * settles any other (a Set here would reallocate its table per message). */
-  #receiving: AbortController | undefined;
+  /**
+   * What every receive is given: its signal aborts on the receive timeout or on close. Reused
+   * from one receive to the next (a fresh AbortController per message was most of the read
+   * path's garbage); replaced only after a timeout has aborted it.
+   */
+  #stop = new AbortController();
+  #receiveOptions = { signal: this.#stop.signal };
+  /** The receive timeout: one timer per reader, re-armed per receive, idle (unref'd) between. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #waiting = false;
 
   /** The options a MessageReader is made with most often, as upstream's `usage()`. */
   static usage(): string {
@@ -199,7 +212,8 @@ export class MessageReader<
 
   protected override beforeClose(): void {
     super.beforeClose();
-    this.#receiving?.abort();
+    clearTimeout(this.#timer);
+    this.#stop.abort();
   }
 
   /**
@@ -218,7 +232,7 @@ export class MessageReader<
           const handled = taken;
           taken = undefined;
           held?.end();
-          await this.#settle(handled);
+          if (handled.settle) await this.#settle(handled);
         }
         const asked = telemetry ? performance.now() : undefined;
         taken = await this.#receive(reader);
@@ -256,32 +270,34 @@ export class MessageReader<
   /** The next message, or undefined on timeout or close. */
   async #receive(reader: PluginReader): Promise<ReceivedMessage | undefined> {
     if (this.closed.signal.aborted) return undefined;
-    // One signal per receive, not the reader-long `closed` (nor AbortSignal.any of it): per
-    // message, a listener added to and removed from a long-lived signal reallocates its
-    // listener table, and AbortSignal.any registers its signal for finalization with `closed`
-    // until a full collection; either way a slow consumer's young generation kept growing.
-    const stop = new AbortController();
-    this.#receiving = stop;
-    const timeout = this.receiveTimeoutMs;
-    // A ref'd timer, unlike AbortSignal.timeout: the process must stay alive while it waits.
-    const timer = Number.isFinite(timeout) ? setTimeout(() => stop.abort(), timeout) : undefined;
+    const options = this.#receiveOptions;
+    this.#armTimer();
     try {
-      return await this.#receiveUntil(reader, stop.signal);
+      return await reader.receive(options);
+    } catch (error) {
+      if (options.signal.aborted) return undefined;
+      throw error;
     } finally {
-      clearTimeout(timer);
-      if (this.#receiving === stop) this.#receiving = undefined;
+      this.#waiting = false;
+      this.#timer?.unref();
     }
   }
 
-  async #receiveUntil(
-    reader: PluginReader,
-    signal: AbortSignal,
-  ): Promise<ReceivedMessage | undefined> {
-    try {
-      return await reader.receive({ signal });
-    } catch (error) {
-      if (signal.aborted) return undefined;
-      throw error;
-    }
+  #armTimer(): void {
+    const timeout = this.receiveTimeoutMs;
+    if (!Number.isFinite(timeout)) return;
+    this.#waiting = true;
+    // Ref'd while a receive waits, unlike AbortSignal.timeout: the process must stay alive.
+    if (this.#timer) this.#timer.refresh().ref();
+    else this.#timer = setTimeout(() => this.#timedOut(), timeout);
+  }
+
+  /** Ends the receive under way; a timer that fires between receives means nothing. */
+  #timedOut(): void {
+    if (!this.#waiting || this.closed.signal.aborted) return;
+    const stop = this.#stop;
+    this.#stop = new AbortController();
+    this.#receiveOptions = { signal: this.#stop.signal };
+    stop.abort();
   }
 }

@@ -130,6 +130,36 @@ describe('MessageWriter and MessageReader on type: memory', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('counts only time spent waiting against receiveTimeoutMs, fresh for every receive', async () => {
+    const options = { ...memory(), receiveTimeoutMs: 60 };
+    await using reader = await new MessageReader(options).open();
+    await using writer = await new MessageWriter(options).open();
+    await writer.publish(Uint8Array.of(1));
+    const seen: number[] = [];
+    for await (const message of reader) {
+      seen.push(message.value[0]!);
+      if (seen.length > 1) continue;
+      // Held past the timeout; the next message comes 30 ms into the next wait.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      setTimeout(() => void writer.publish(Uint8Array.of(2)), 30);
+    }
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('waits again when iterated again after a receive timeout', async () => {
+    const options = { ...memory(), receiveTimeoutMs: 40 };
+    await using reader = await new MessageReader(options).open();
+    await using writer = await new MessageWriter(options).open();
+    const count = async () => {
+      let n = 0;
+      for await (const _ of reader) n++;
+      return n;
+    };
+    expect(await count()).toBe(0);
+    setTimeout(() => void writer.publish(Uint8Array.of(1)), 15);
+    expect(await count()).toBe(1);
+  });
+
   it('closes cleanly while open() is still running', async () => {
     const reader = new MessageReader(memory());
     const opening = reader.open();

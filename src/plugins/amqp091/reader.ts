@@ -82,7 +82,8 @@ export class Amqp091Reader implements PluginReader {
       return;
     }
     this.#received++;
-    const received: ReceivedMessage = {
+    // One object per delivery, settle included or not (a spread would copy it).
+    this.#queue.push({
       bytes: new Uint8Array(
         message.content.buffer,
         message.content.byteOffset,
@@ -91,18 +92,21 @@ export class Amqp091Reader implements PluginReader {
       topic: message.fields.routingKey,
       raw: message,
       headers: headersFromTable(message.properties.headers),
-    };
-    // After the channel died the broker has already requeued the message: nothing to ack.
-    // amqplib may know it is closing before the reader hears of it, and then refuses the ack.
-    const settle = () => {
-      if (channel !== this.#channel) return;
-      try {
-        channel.ack(message);
-      } catch (error) {
-        if ((error as Error).name !== 'IllegalOperationError') throw error;
-      }
-    };
-    this.#queue.push(this.#ack ? { ...received, settle } : received);
+      settle: this.#ack ? () => this.#ackOn(channel, message) : undefined,
+    });
+  }
+
+  /**
+   * After the channel died the broker has already requeued the message: nothing to ack.
+   * amqplib may know it is closing before the reader hears of it, and then refuses the ack.
+   */
+  #ackOn(channel: Channel, message: ConsumeMessage): void {
+    if (channel !== this.#channel) return;
+    try {
+      channel.ack(message);
+    } catch (error) {
+      if ((error as Error).name !== 'IllegalOperationError') throw error;
+    }
   }
 
   #pause(): void {

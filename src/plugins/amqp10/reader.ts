@@ -117,14 +117,18 @@ export class Amqp10Reader implements PluginReader {
       topic: topicOf(message, this.#prefix, topic),
       raw: message,
       headers: headersFromTable(message.application_properties),
-    };
-    if (this.#ack) {
       // Once its connection is gone the broker has taken the delivery back, and its id
       // means nothing (or another delivery) on the next connection: nothing to accept.
-      received.settle = () => {
-        if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
-      };
-    } else if (!delivery.remote_settled) delivery.accept();
+      settle: this.#ack
+        ? () => {
+            if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
+          }
+        : undefined,
+    };
+    // Settled here even when the broker sent it settled: rhea frees a delivery's slot in the
+    // session's incoming window (2048) only once both ends settled it, and with the window
+    // full the broker sends nothing more (an AT_MOST_ONCE reader stalled after 2048).
+    if (!this.#ack) delivery.accept();
     // One link needs no record of which link a message came on (a WeakMap entry per message
     // is old-space work for the collector).
     if (ctx.receiver && this.#receivers.length > 1) this.#linkOf.set(received, ctx.receiver);

@@ -300,22 +300,19 @@ export class KafkaReader implements PluginReader {
 
   #toReceived(message: KafkaMessage): ReceivedMessage {
     this.#received++;
-    const received: ReceivedMessage = {
+    const commits = this.#commits;
+    return {
       bytes: message.value ?? new Uint8Array(0),
       topic: message.topic,
       raw: message,
       partition: message.partition,
       headers: message.headerEntries.length > 0 ? headersOf(message) : undefined,
+      // At AT_LEAST_ONCE a message counts as consumed once the user is done with it.
+      settle:
+        this.#context.consistency !== 'AT_MOST_ONCE' && commits
+          ? () => commits.mark(message.topic, message.partition, message.offset)
+          : undefined,
     };
-    // At AT_LEAST_ONCE a message counts as consumed once the user is done with it.
-    if (this.#context.consistency !== 'AT_MOST_ONCE' && this.#commits) {
-      const commits = this.#commits;
-      return {
-        ...received,
-        settle: () => commits.mark(message.topic, message.partition, message.offset),
-      };
-    }
-    return received;
   }
 
   async receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {

@@ -76,6 +76,17 @@ describe.each(brokers)('amqp-1.0 on $name', (broker) => {
     expect((await next(sober)).text).toBe('next');
   });
 
+  it('AT_MOST_ONCE: a reader goes on past 2048 messages (rhea session window)', async () => {
+    const queue = unique('many');
+    const params = broker.queue;
+    const reader = await h.reader([queue], { params, consistency: 'AT_MOST_ONCE' });
+    const writer = await h.writer(queue, { params, consistency: 'AT_MOST_ONCE' });
+    const count = 2100;
+    for (let i = 0; i < count; i++) await writer.publish(text(String(i)));
+    const got = await texts(reader, count);
+    expect(got.at(-1)).toBe(String(count - 1));
+  });
+
   it('brokers may be URLs; the first that answers is used', async () => {
     const queue = unique('url');
     const urls = ['amqp://127.0.0.1:1', `amqp://${broker.host}:${broker.port}`];

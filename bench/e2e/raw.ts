@@ -1,0 +1,292 @@
+/**
+ * Raw: the client library each plugin wraps, with the settings our plugin uses, sending
+ * payloads as long as our messages on the wire (payload plus envelope), and a reader that
+ * hands each payload to the inbox.
+ */
+import { once } from 'node:events';
+import { Consumer, type Message as KafkaMessage, ProduceAcks, Producer } from '@platformatic/kafka';
+import amqp, { type Channel, type ConsumeMessage } from 'amqplib';
+import mqtt from 'mqtt';
+import rhea, { type Delivery, type EventContext } from 'rhea';
+import type { Inbox, Send } from './measure.js';
+import { type Consistency, CREDENTIALS, QUEUE_ARGUMENTS, type Target } from './targets.js';
+
+/** A writer and reader pair on one topic, open. */
+export interface Endpoint {
+  /** Publishes one at a time (MessageWriter on our side). */
+  sequential: Send;
+  /** Publishes with others in flight (AsyncMessageWriter on our side). */
+  windowed: Send;
+  close(): Promise<void>;
+}
+
+/** Our Kafka writer's default batch_size. */
+const BATCH_BYTES = 16_384;
+
+/** As many unacknowledged messages as our readers hold by default (max_unacked_messages). */
+const PREFETCH = 100;
+
+export function raw(
+  target: Target,
+  consistency: Consistency,
+  topic: string,
+  inbox: Inbox,
+): Promise<Endpoint> {
+  const open = { mqtt: rawMqtt, kafka: rawKafka, 'amqp-0.9.1': rawAmqplib, 'amqp-1.0': rawRhea };
+  return open[target.protocol](target, consistency, topic, inbox);
+}
+
+async function rawMqtt(
+  target: Target,
+  consistency: Consistency,
+  topic: string,
+  inbox: Inbox,
+): Promise<Endpoint> {
+  const qos = consistency === 'AT_MOST_ONCE' ? 0 : 1;
+  const url = `mqtt://${target.host}:${target.port}`;
+  const reader = await mqtt.connectAsync(url, { reconnectPeriod: 0 }, false);
+  reader.on('message', (_topic, payload) => inbox.take(payload));
+  await reader.subscribeAsync(topic, { qos });
+  const writer = await mqtt.connectAsync(url, { reconnectPeriod: 0 }, false);
+  const send: Send = async (payload) => {
+    await writer.publishAsync(
+      topic,
+      Buffer.from(payload.buffer, payload.byteOffset, payload.length),
+      { qos },
+    );
+  };
+  return {
+    sequential: send,
+    windowed: send,
+    close: async () => {
+      await writer.endAsync();
+      await reader.endAsync();
+    },
+  };
+}
+
+async function rawKafka(
+  target: Target,
+  consistency: Consistency,
+  topic: string,
+  inbox: Inbox,
+): Promise<Endpoint> {
+  const bootstrapBrokers = [`${target.host}:${target.port}`];
+  const producer = new Producer({ clientId: `${topic}-writer`, bootstrapBrokers });
+  await producer.metadata({ topics: [topic], autocreateTopics: true });
+  const consumer = new Consumer({
+    clientId: `${topic}-reader`,
+    groupId: `${topic}-group`,
+    bootstrapBrokers,
+  });
+  const stream = await consumer.consume({
+    topics: [topic],
+    mode: 'latest',
+    autocommit: consistency === 'AT_LEAST_ONCE' ? 1000 : false,
+  });
+  stream.on('data', (message: KafkaMessage<Buffer, Buffer, Buffer, Buffer>) =>
+    inbox.take(message.value),
+  );
+  await once(stream, 'offsets');
+  // Our writer's acks: none at AT_MOST_ONCE, all replicas otherwise.
+  const acks = consistency === 'AT_MOST_ONCE' ? ProduceAcks.NO_RESPONSE : ProduceAcks.ALL;
+  const sequential: Send = async (payload) => {
+    await producer.send({ messages: [{ topic, value: Buffer.from(payload) }], acks });
+  };
+  return {
+    sequential,
+    windowed: batching(producer, topic, acks),
+    close: async () => {
+      await producer.close();
+      await stream.close();
+      await consumer.close(true);
+    },
+  };
+}
+
+/**
+ * Publishes made while a request is out go together in the next one, as our writer
+ * batches concurrent publishes, up to the same byte budget (its linger_ms is 0 too).
+ */
+function batching(
+  producer: Producer<Buffer, Buffer, Buffer, Buffer>,
+  topic: string,
+  acks: number,
+): Send {
+  const queued: { value: Buffer; done: PromiseWithResolvers<void> }[] = [];
+  let busy = false;
+  const flush = async () => {
+    busy = true;
+    while (queued.length > 0) {
+      // Up to our writer's batch_size (16 KiB), at least one message.
+      let bytes = 0;
+      let take = 0;
+      while (
+        take < queued.length &&
+        (take === 0 || bytes + queued[take]!.value.length <= BATCH_BYTES)
+      ) {
+        bytes += queued[take]!.value.length;
+        take++;
+      }
+      const batch = queued.splice(0, take);
+      try {
+        await producer.send({ messages: batch.map(({ value }) => ({ topic, value })), acks });
+        for (const { done } of batch) done.resolve();
+      } catch (error) {
+        for (const { done } of batch) done.reject(error);
+      }
+    }
+    busy = false;
+  };
+  return (payload) => {
+    const done = Promise.withResolvers<void>();
+    queued.push({ value: Buffer.from(payload), done });
+    if (!busy) void flush();
+    return done.promise;
+  };
+}
+
+/**
+ * amqplib as our amqp-0.9.1 plugin uses it: the queue named by the topic on the default
+ * exchange; AT_LEAST_ONCE with a confirm channel, persistent messages and acks, AT_MOST_ONCE
+ * without.
+ */
+async function rawAmqplib(
+  target: Target,
+  consistency: Consistency,
+  topic: string,
+  inbox: Inbox,
+): Promise<Endpoint> {
+  const ack = consistency === 'AT_LEAST_ONCE';
+  const url = { hostname: target.host, port: target.port, ...CREDENTIALS };
+  const readerModel = await amqp.connect(url, { noDelay: true });
+  const readerChannel = await readerModel.createChannel();
+  await readerChannel.assertQueue(topic, { durable: true, arguments: QUEUE_ARGUMENTS });
+  await readerChannel.prefetch(PREFETCH);
+  const consumeChannel: Channel = readerChannel;
+  await readerChannel.consume(
+    topic,
+    (message: ConsumeMessage | null) => {
+      if (!message) return;
+      inbox.take(message.content);
+      if (ack) consumeChannel.ack(message);
+    },
+    { noAck: !ack },
+  );
+  const writerModel = await amqp.connect(url, { noDelay: true });
+  const writer = ack ? await writerModel.createConfirmChannel() : await writerModel.createChannel();
+  let sequence = 0;
+  const send: Send = (payload) =>
+    new Promise<void>((resolve, reject) => {
+      const properties = {
+        persistent: ack,
+        mandatory: false,
+        messageId: String(++sequence),
+        timestamp: Math.floor(Date.now() / 1000),
+      };
+      const content = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
+      if (!ack) {
+        if (writer.publish('', topic, content, properties)) resolve();
+        else writer.once('drain', () => resolve());
+        return;
+      }
+      writer.publish('', topic, content, properties, (error: unknown) =>
+        error ? reject(error) : resolve(),
+      );
+    });
+  return {
+    sequential: send,
+    windowed: send,
+    close: async () => {
+      await writerModel.close();
+      await readerModel.close();
+    },
+  };
+}
+
+/**
+ * rhea as our amqp-1.0 plugin uses it: a sender link (pre-settled at AT_MOST_ONCE, else
+ * resolved on `accepted`) and a receiver link with PREFETCH credit, accepting each message.
+ */
+async function rawRhea(
+  target: Target,
+  consistency: Consistency,
+  topic: string,
+  inbox: Inbox,
+): Promise<Endpoint> {
+  const settled = consistency === 'AT_MOST_ONCE';
+  const address = target.address?.(topic) ?? topic;
+  const connection = rhea
+    .create_container()
+    .connect({ host: target.host, port: target.port, ...CREDENTIALS });
+  const receiver = connection.open_receiver({
+    source: { address, capabilities: ['queue'] },
+    credit_window: PREFETCH,
+    autoaccept: true,
+    snd_settle_mode: settled ? 1 : 0,
+  });
+  receiver.on('message', (ctx: EventContext) => {
+    const body = ctx.message?.body as { content?: Buffer } | Buffer;
+    inbox.take(Buffer.isBuffer(body) ? body : (body.content as Buffer));
+  });
+  await once(receiver, 'receiver_open');
+  const sender = connection.open_sender({
+    target: { address, capabilities: ['queue'] },
+    snd_settle_mode: settled ? 1 : 0,
+    autosettle: true,
+  });
+  await once(sender, 'sendable');
+  const outcomes = new Map<Delivery, { resolve(): void; reject(error: Error): void }>();
+  const settle = (ctx: EventContext, error?: Error) => {
+    const outcome = ctx.delivery && outcomes.get(ctx.delivery);
+    if (!outcome || !ctx.delivery) return;
+    outcomes.delete(ctx.delivery);
+    if (error) outcome.reject(error);
+    else outcome.resolve();
+  };
+  sender.on('accepted', (ctx: EventContext) => settle(ctx));
+  for (const name of ['rejected', 'released', 'modified']) {
+    sender.on(name, (ctx: EventContext) => settle(ctx, new Error(`${address}: ${name}`)));
+  }
+  let credit: Promise<void> | undefined; // one wait for credit shared by all publishers
+  const send: Send = async (payload) => {
+    while (!sender.sendable()) {
+      credit ??= once(sender, 'sendable').then(() => {
+        credit = undefined;
+      });
+      await credit;
+    }
+    const body = rhea.message.data_section(Buffer.from(payload));
+    const delivery = sender.send({
+      to: address,
+      body,
+      durable: !settled,
+      creation_time: new Date(),
+    });
+    if (settled) return;
+    await new Promise<void>((resolve, reject) => outcomes.set(delivery, { resolve, reject }));
+  };
+  return {
+    sequential: send,
+    windowed: send,
+    close: async () => {
+      connection.close();
+      await once(connection, 'connection_close');
+    },
+  };
+}
+
+/**
+ * RabbitMQ's /amq/queue/NAME addresses a queue that must exist: declared before either side
+ * opens on an AMQP 1.0 RabbitMQ target.
+ */
+export async function prepareQueue(target: Target, queue: string): Promise<void> {
+  if (target.protocol !== 'amqp-1.0' || target.address?.(queue) === queue) return;
+  const model = await amqp.connect({ hostname: target.host, port: target.port, ...CREDENTIALS });
+  try {
+    const channel = await model.createChannel();
+    await channel.assertQueue(queue, { durable: true, arguments: QUEUE_ARGUMENTS });
+  } finally {
+    await model.close();
+  }
+}

@@ -1,0 +1,166 @@
+/** The Markdown report, its charts beside it, and a short text summary for the terminal. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { latencyChart, throughputChart } from './charts.js';
+import type { Results, SideName } from './run.js';
+import { type CaseSummary, summarize } from './summary.js';
+
+const MIB = 2 ** 20;
+
+const num = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : '–';
+const ratio = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const sizeLabel = (size: number) => (size >= 1024 ? `${size / 1024} KiB` : `${size} B`);
+const short = (c: string) => (c === 'AT_MOST_ONCE' ? 'AMO' : 'ALO');
+
+/** ours/raw must reach this at `size` (the issue's goals). */
+const rawGoal = (size: number) => (size >= 1024 ? 0.95 : 0.9);
+const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✓' : ' ✗');
+
+function ratioTable(summaries: readonly CaseSummary[]): string[] {
+  const lines = [
+    '| broker | cons. | size | window | ours/raw win | ours/raw seq | ours/Python win | ours/Python seq | ours/Kafka tool | p99 ours/raw |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of summaries) {
+    const { result, ratios, latency } = s;
+    const p99 = latency.ours.p99 / latency.raw.p99;
+    lines.push(
+      `| ${result.target} | ${short(result.consistency)} | ${sizeLabel(result.size)} | ${result.window} ` +
+        `| ${ratio(ratios.raw)}${mark(Number.isFinite(ratios.raw) ? ratios.raw >= rawGoal(result.size) : undefined)} ` +
+        `| ${ratio(ratios.rawSequential)} ` +
+        `| ${ratio(ratios.python)} | ${ratio(ratios.pythonSequential)} ` +
+        `| ${ratio(ratios.limit)}${mark(Number.isFinite(ratios.limit) && result.size === 1024 ? ratios.limit >= 0.8 : undefined)} ` +
+        `| ${ratio(p99)}${mark(result.size === 1024 && Number.isFinite(p99) ? p99 <= 1.1 : undefined)} |`,
+    );
+  }
+  return lines;
+}
+
+const SIDE_ORDER: SideName[] = [
+  'ours seq',
+  'raw seq',
+  'python seq',
+  'ours win',
+  'raw win',
+  'python win',
+];
+
+function throughputTable(summaries: readonly CaseSummary[]): string[] {
+  const lines = [
+    '| broker | cons. | size | side | msg/s | MiB/s | CPU µs/msg | lost |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of summaries) {
+    const { result } = s;
+    for (const side of SIDE_ORDER) {
+      const f = s.sides[side];
+      if (!f) continue;
+      lines.push(
+        `| ${result.target} | ${short(result.consistency)} | ${sizeLabel(result.size)} | ${side} ` +
+          `| ${num(f.msgPerSecond)} | ${num(f.mibPerSecond, 1)} | ${num(f.cpuUsPerMessage, 1)} | ${f.lost} |`,
+      );
+    }
+    if (result.limit) {
+      const { producer, consumer } = result.limit;
+      lines.push(
+        `| ${result.target} | ${short(result.consistency)} | ${sizeLabel(result.size)} | Kafka ProducerPerformance ` +
+          `| ${num(producer.msgPerSecond)} | ${num((producer.msgPerSecond * result.size) / MIB, 1)} | | |`,
+        `| ${result.target} | ${short(result.consistency)} | ${sizeLabel(result.size)} | Kafka ConsumerPerformance ` +
+          `| ${num(consumer.msgPerSecond)} | ${num((consumer.msgPerSecond * result.size) / MIB, 1)} | | |`,
+      );
+    }
+  }
+  return lines;
+}
+
+function latencyTable(summaries: readonly CaseSummary[]): string[] {
+  const lines = [
+    '| broker | cons. | size | ours p50 | ours p99 | ours p99.9 | raw p50 | raw p99 | raw p99.9 | samples |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const { result, latency } of summaries) {
+    const { ours, raw } = latency;
+    lines.push(
+      `| ${result.target} | ${short(result.consistency)} | ${sizeLabel(result.size)} ` +
+        `| ${num(ours.p50, 3)} | ${num(ours.p99, 3)} | ${num(ours.p999, 3)} ` +
+        `| ${num(raw.p50, 3)} | ${num(raw.p99, 3)} | ${num(raw.p999, 3)} | ${result.latency.ours.length} |`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * Writes `<dir>/<name>.md` and its charts in `<dir>/<name>/`; returns the report's path.
+ * `notes` (Markdown) goes at the end: what bounds the goals not met, from a profile.
+ */
+export async function writeReport(
+  results: Results,
+  dir: string,
+  name: string,
+  notes = '',
+): Promise<string> {
+  const summaries = results.cases.map(summarize);
+  const chartDir = join(dir, name);
+  mkdirSync(chartDir, { recursive: true });
+  writeFileSync(join(chartDir, 'throughput.svg'), await throughputChart(summaries));
+  writeFileSync(join(chartDir, 'latency.svg'), await latencyChart(summaries));
+  const { plan, rss } = results;
+  const growth = (rss.end - rss.start) / MIB;
+  const md = [
+    `# End-to-end benchmark, ${results.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `\`npm run bench${plan.quick ? ' -- --quick' : ''}\`: ${num(results.seconds)} s on Node ${process.version}, ` +
+      `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average at the end ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}. ` +
+      'The machine is shared with other work: figures move from run to run, so each ratio is the median of ' +
+      `ratios of slices run back to back (${plan.rounds} rounds of ${plan.sliceMs} ms slices, the sides alternating).`,
+    '',
+    'End to end: from the first publish of a slice until the reader has every message of it. ' +
+      '*ours* = MessageWriter (seq: one publish at a time) or AsyncMessageWriter (win: the window ' +
+      'of publishes in flight) into a MessageReader; *raw* = the client library our plugin wraps ' +
+      '(MQTT.js, @platformatic/kafka, amqplib, rhea) with the same settings and payloads as long as ' +
+      'ours on the wire; *Python* = SINETStream 1.10 (MessageWriter / AsyncMessageWriter and a ' +
+      'MessageReader thread); *Kafka tool* = `ProducerPerformance` with the same acks and no window ' +
+      'limit (ours/Kafka tool compares our windowed end-to-end rate with it). CPU µs/msg is this ' +
+      'process (writer and reader both). ✓/✗: the goal for that cell (ours/raw ≥ 0.95 from 1 KiB, ' +
+      '≥ 0.90 at 100 B; ours ≥ 0.8 of the Kafka tool at 1 KiB; p99 ours ≤ 1.1 × raw at 1 KiB).',
+    '',
+    '## Ratios',
+    '',
+    ...ratioTable(summaries),
+    '',
+    '## Throughput',
+    '',
+    `![throughput by payload size](${name}/throughput.svg)`,
+    '',
+    ...throughputTable(summaries),
+    '',
+    '## Latency (ms, sequential round trips, send time stamped in the payload)',
+    '',
+    `![latency percentiles](${name}/latency.svg)`,
+    '',
+    ...latencyTable(summaries),
+    '',
+    '## Memory',
+    '',
+    `Ours (writer and reader in one process) on ${rss.target}, ${sizeLabel(rss.size)}, AT_LEAST_ONCE, windowed, ` +
+      `${num(rss.messages)} messages: RSS ${num(rss.start / MIB, 1)} MiB after the first 10,000, ` +
+      `peak ${num(rss.peak / MIB, 1)} MiB, end ${num(rss.end / MIB, 1)} MiB ` +
+      `(growth ${num(growth, 1)} MiB${mark(growth < 50)}).`,
+    '',
+    notes,
+  ].join('\n');
+  const path = join(dir, `${name}.md`);
+  writeFileSync(path, md);
+  return path;
+}
+
+/** The ratios, one line per case, for the terminal. */
+export function ratioLines(results: Results): string[] {
+  return ratioTable(results.cases.map(summarize));
+}

@@ -1,0 +1,269 @@
+/**
+ * The run: per target and consistency, the sides opened once; per payload size, their
+ * throughput slices alternating round by round, then sequential latency round trips, then
+ * (Kafka) the broker's own perf tools; last, ours over a long run for RSS.
+ */
+import { Admin } from '@platformatic/kafka';
+import { createMessageEncoder } from '../../src/index.js';
+import { consumerPerf, fetchKafkaTools, producerPerf, type ToolRate } from './kafka-perf.js';
+import { Inbox, latencyRun, type Send, type Throughput, throughputSlice } from './measure.js';
+import { ours } from './ours.js';
+import { type PythonSide, python } from './python.js';
+import { type Endpoint, prepareQueue, raw } from './raw.js';
+import { type Consistency, serviceOf, TARGETS, type Target, topicFor } from './targets.js';
+
+export interface Plan {
+  quick: boolean;
+  sizes: readonly number[];
+  consistencies: readonly Consistency[];
+  /** Alternating rounds: each side gets one throughput slice per mode per round. */
+  rounds: number;
+  sliceMs: number;
+  /** Round trips per side per round, for latency. */
+  latencyPerRound: number;
+  /** Records each perf tool sends or reads per case. */
+  perfRecords: number;
+  /** Messages of the long run whose RSS is reported. */
+  rssMessages: number;
+}
+
+export const SIDES = [
+  'ours seq',
+  'raw seq',
+  'python seq',
+  'ours win',
+  'raw win',
+  'python win',
+] as const;
+export type SideName = (typeof SIDES)[number];
+
+export interface CaseResult {
+  target: string;
+  consistency: Consistency;
+  size: number;
+  window: number;
+  /** Slices per side, in round order (the rounds alternate the sides). */
+  throughput: Partial<Record<SideName, Throughput[]>>;
+  /** Round-trip milliseconds, sequential, ours and raw. */
+  latency: { ours: number[]; raw: number[] };
+  /** Kafka's perf tools on the same broker (Kafka only). */
+  limit?: { producer: ToolRate; consumer: ToolRate };
+}
+
+export interface RssResult {
+  target: string;
+  size: number;
+  messages: number;
+  /** Bytes: after warm-up (10k messages), the highest seen, and at the end. */
+  start: number;
+  peak: number;
+  end: number;
+}
+
+export interface Results {
+  plan: Plan;
+  cases: CaseResult[];
+  rss: RssResult;
+  startedAt: Date;
+  seconds: number;
+}
+
+/** What the progress bar is told. */
+export interface Progress {
+  total(steps: number): void;
+  step(label: string): void;
+}
+
+/** Messages per slice at most, and bytes in flight bounded for 64 KiB. */
+function maxPerSlice(size: number): number {
+  return Math.max(200, Math.min(20_000, Math.floor(2 ** 26 / size)));
+}
+
+const WARMUP_MS = 100;
+
+interface OpenSides {
+  /** Every topic the sides and tools use, for the clean-up. */
+  topics: string[];
+  ours: Endpoint;
+  raw: Endpoint;
+  python: PythonSide | undefined;
+  inboxes: { ours: Inbox; raw: Inbox };
+  kafkaTopic: string;
+}
+
+async function openSides(target: Target, consistency: Consistency): Promise<OpenSides> {
+  const inboxes = { ours: new Inbox(), raw: new Inbox() };
+  const oursTopic = topicFor(target, 'ours', consistency);
+  const rawTopic = topicFor(target, 'raw', consistency);
+  const pythonTopic = topicFor(target, 'python', consistency);
+  await prepareQueue(target, oursTopic);
+  await prepareQueue(target, rawTopic);
+  return {
+    topics: [oursTopic, rawTopic, pythonTopic],
+    ours: await ours(target, consistency, oursTopic, inboxes.ours),
+    raw: await raw(target, consistency, rawTopic, inboxes.raw),
+    python: target.python ? await python(target, consistency, pythonTopic) : undefined,
+    inboxes,
+    kafkaTopic: topicFor(target, 'perf', consistency),
+  };
+}
+
+/** The bytes our writer adds around a payload of `size` (the SINETStream envelope). */
+async function envelopeOverhead(target: Target, consistency: Consistency, size: number) {
+  const config = { header: { version: 3 }, config: { bench: serviceOf(target, consistency) } };
+  const encoder = await createMessageEncoder({ service: 'bench', config });
+  return encoder.encode(new Uint8Array(size)).length - size;
+}
+
+/** Steps the progress bar counts: each opening, slice, latency run, tool run, and RSS. */
+export function stepsOf(plan: Plan): number {
+  let steps = 1;
+  for (const target of TARGETS) {
+    const sides = target.python ? 6 : 4;
+    const perSize = plan.rounds * (sides + 2) + (target.protocol === 'kafka' ? 1 : 0);
+    steps += plan.consistencies.length * (1 + plan.sizes.length * perSize);
+  }
+  return steps;
+}
+
+export async function runAll(plan: Plan, progress: Progress): Promise<Results> {
+  const startedAt = new Date();
+  progress.total(stepsOf(plan));
+  await fetchKafkaTools();
+  // First, while nothing else has grown the heap: its start is then ours alone.
+  const rss = await rssRun(plan, progress);
+  const cases: CaseResult[] = [];
+  for (const target of TARGETS) {
+    for (const consistency of plan.consistencies) {
+      progress.step(`${target.name} ${consistency}: opening`);
+      const sides = await openSides(target, consistency);
+      try {
+        for (const size of plan.sizes) {
+          cases.push(await runCase(plan, target, consistency, size, sides, progress));
+        }
+      } finally {
+        await sides.ours.close();
+        await sides.raw.close();
+        await sides.python?.close();
+        await removeTopics(target, sides.topics);
+      }
+    }
+  }
+  return { plan, cases, rss, startedAt, seconds: (Date.now() - startedAt.getTime()) / 1000 };
+}
+
+async function runCase(
+  plan: Plan,
+  target: Target,
+  consistency: Consistency,
+  size: number,
+  sides: OpenSides,
+  progress: Progress,
+): Promise<CaseResult> {
+  const label = `${target.name} ${consistency} ${size} B`;
+  const oursPayload = new Uint8Array(size).fill(0x61);
+  const rawPayload = new Uint8Array(size + (await envelopeOverhead(target, consistency, size)));
+  rawPayload.fill(0x61);
+  const max = maxPerSlice(size);
+  const { window } = target;
+  type Slice = () => Promise<Throughput>;
+  const node = (send: Send, inbox: Inbox, payload: Uint8Array, w: number, ms = plan.sliceMs) =>
+    (() => throughputSlice(send, inbox, payload, w, ms, max)) as Slice;
+  const slices: [SideName, Slice][] = [
+    ['ours seq', node(sides.ours.sequential, sides.inboxes.ours, oursPayload, 1)],
+    ['raw seq', node(sides.raw.sequential, sides.inboxes.raw, rawPayload, 1)],
+    ['ours win', node(sides.ours.windowed, sides.inboxes.ours, oursPayload, window)],
+    ['raw win', node(sides.raw.windowed, sides.inboxes.raw, rawPayload, window)],
+  ];
+  const py = sides.python;
+  if (py) {
+    slices.push(['python seq', () => py.slice('sequential', size, plan.sliceMs, max, 1)]);
+    slices.push(['python win', () => py.slice('windowed', size, plan.sliceMs, max, window)]);
+  }
+  // Warm-up, untimed: JIT, buffers, the broker's queues.
+  await node(sides.ours.windowed, sides.inboxes.ours, oursPayload, window, WARMUP_MS)();
+  await node(sides.raw.windowed, sides.inboxes.raw, rawPayload, window, WARMUP_MS)();
+  const result: CaseResult = {
+    target: target.name,
+    consistency,
+    size,
+    window,
+    throughput: {},
+    latency: { ours: [], raw: [] },
+  };
+  for (let round = 0; round < plan.rounds; round++) {
+    // Every round starts with another side, so no side always follows the same one.
+    for (let i = 0; i < slices.length; i++) {
+      const [name, slice] = slices[(i + round) % slices.length]!;
+      progress.step(`${label}: ${name}`);
+      const taken = await slice();
+      result.throughput[name] = [...(result.throughput[name] ?? []), taken];
+    }
+    const pair = [
+      ['ours', sides.ours.sequential, sides.inboxes.ours, oursPayload],
+      ['raw', sides.raw.sequential, sides.inboxes.raw, rawPayload],
+    ] as const;
+    for (const [name, send, inbox, payload] of round % 2 ? [...pair].reverse() : pair) {
+      progress.step(`${label}: ${name} latency`);
+      result.latency[name].push(...(await latencyRun(send, inbox, payload, plan.latencyPerRound)));
+    }
+  }
+  if (target.protocol === 'kafka') {
+    progress.step(`${label}: Kafka perf tools`);
+    const topic = `${sides.kafkaTopic}-${size}`;
+    sides.topics.push(topic);
+    // At most 128 MiB through the broker's disk per case.
+    const records = Math.min(plan.perfRecords, Math.floor(2 ** 27 / size));
+    const producer = await producerPerf(target, consistency, topic, size, records);
+    const consumer = await consumerPerf(target, topic, producer.messages);
+    result.limit = { producer, consumer };
+  }
+  return result;
+}
+
+/** The Kafka topics a case wrote (several GiB in a full run) go when it is done. */
+async function removeTopics(target: Target, topics: readonly string[]): Promise<void> {
+  if (target.protocol !== 'kafka') return;
+  const admin = new Admin({
+    clientId: 'sinetstream-e2e-cleanup',
+    bootstrapBrokers: [`${target.host}:${target.port}`],
+  });
+  try {
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: topics.filter((t) => existing.has(t)) });
+  } finally {
+    await admin.close();
+  }
+}
+
+/**
+ * Ours on Kafka at 1 KiB, AT_LEAST_ONCE, windowed, for `rssMessages`: RSS start, peak, end.
+ * Kafka because it runs fastest there with nothing lost (acknowledged publishes, a log).
+ */
+async function rssRun(plan: Plan, progress: Progress): Promise<RssResult> {
+  const target = TARGETS.find((t) => t.protocol === 'kafka')!;
+  const size = 1024;
+  progress.step(
+    `RSS over ${plan.rssMessages.toLocaleString('en')} messages (ours, ${target.name})`,
+  );
+  const inbox = new Inbox();
+  const topic = topicFor(target, 'rss', 'AT_LEAST_ONCE');
+  const side = await ours(target, 'AT_LEAST_ONCE', topic, inbox);
+  const payload = new Uint8Array(size).fill(0x61);
+  const step = 10_000;
+  let start = 0;
+  let peak = 0;
+  let end = 0;
+  try {
+    for (let sent = 0; sent < plan.rssMessages; sent += step) {
+      await throughputSlice(side.windowed, inbox, payload, target.window, 60_000, step);
+      end = process.memoryUsage.rss();
+      if (sent === 0) start = end;
+      peak = Math.max(peak, end);
+    }
+  } finally {
+    await side.close();
+    await removeTopics(target, [topic]);
+  }
+  return { target: target.name, size, messages: inbox.received, start, peak, end };
+}
