@@ -165,6 +165,17 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
   }
 }
 
+/** Node's timers can be re-armed and can let the process exit; a browser's are numbers. */
+interface NodeTimer {
+  refresh(): NodeTimer;
+  ref(): NodeTimer;
+  unref(): NodeTimer;
+}
+
+function isNodeTimer(timer: unknown): timer is NodeTimer {
+  return typeof (timer as Partial<NodeTimer> | undefined)?.refresh === 'function';
+}
+
 /**
  * Receives messages from one or more topics: `for await (const message of reader)`.
  * Iteration ends after `receiveTimeoutMs` without a message, or when the reader closes.
@@ -279,7 +290,8 @@ export class MessageReader<
       throw error;
     } finally {
       this.#waiting = false;
-      this.#timer?.unref();
+      const timer = this.#timer;
+      if (isNodeTimer(timer)) timer.unref();
     }
   }
 
@@ -288,8 +300,12 @@ export class MessageReader<
     if (!Number.isFinite(timeout)) return;
     this.#waiting = true;
     // Ref'd while a receive waits, unlike AbortSignal.timeout: the process must stay alive.
-    if (this.#timer) this.#timer.refresh().ref();
-    else this.#timer = setTimeout(() => this.#timedOut(), timeout);
+    const timer = this.#timer;
+    if (isNodeTimer(timer)) timer.refresh().ref();
+    else {
+      clearTimeout(timer);
+      this.#timer = setTimeout(() => this.#timedOut(), timeout);
+    }
   }
 
   /** Ends the receive under way; a timer that fires between receives means nothing. */

@@ -160,16 +160,19 @@ export function zstdCompressionOn(load: () => Promise<ZstdBackend>): Compression
         ? Math.floor(Math.log2(block.max_window_size))
         : undefined;
       const backend = await load();
-      const given = Object.entries({ ...flags, max_window_size: windowLogMax }).filter(
-        ([, value]) => value !== undefined,
-      );
-      if (!backend.frameOptions && given.length > 0) {
-        throw new InvalidArgumentError(
-          `compression.zstd: ${given.map(([key]) => key).join(', ')} need Node's own zstd (Node 22.15 or later); ${backend.name} takes only the level`,
-        );
-      }
+      // Without them (zstd-wasm) a reader still reads every frame (the flags only shape what
+      // a writer writes, and no window limit is enforced); a writer is refused rather than
+      // write frames other than the block asks for.
+      const given = Object.entries(flags).filter(([, value]) => value !== undefined);
+      const unsupported =
+        backend.frameOptions || given.length === 0
+          ? undefined
+          : `compression.zstd: ${given.map(([key]) => key).join(', ')} need Node's own zstd (Node 22.15 or later); ${backend.name} takes only the level`;
       return {
-        compress: (bytes) => backend.compress(bytes, chosenLevel, flags),
+        compress(bytes) {
+          if (unsupported) throw new InvalidArgumentError(unsupported);
+          return backend.compress(bytes, chosenLevel, flags);
+        },
         decompress: (bytes, maxSize) => decompressFrame(backend, bytes, maxSize, windowLogMax),
       };
     },

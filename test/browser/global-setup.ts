@@ -5,6 +5,7 @@
 import type { TestProject } from 'vitest/node';
 import { cases } from '../interop/matrix.js';
 import { runPython, toPy } from '../interop/python.js';
+import { pythonWriterParams } from '../interop/python-params.js';
 import type { BrowserCase } from './vectors.js';
 
 /** A browser reads no files: the `password: {path}` cases stay Node-only. */
@@ -18,7 +19,7 @@ export default async function setup(project: TestProject): Promise<void> {
   const replies = await runPython(
     chosen.map((c) => ({
       op: 'encode',
-      params: toPy(c.params) as Record<string, unknown>,
+      params: toPy(pythonWriterParams(c.params)) as Record<string, unknown>,
       value: toPy(c.value) as string,
       timestamp_us: c.timestampUs,
     })),

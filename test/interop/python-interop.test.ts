@@ -7,6 +7,7 @@ import { createMessageDecoder, createMessageEncoder } from '../../src/api/codec.
 import { InvalidArgumentError, InvalidMessageError } from '../../src/errors.js';
 import { type Case, cases, type Params, withWrongSecret } from './matrix.js';
 import { fromPy, pythonBatch, toPy } from './python.js';
+import { pythonReaderParams, pythonWriterParams } from './python-params.js';
 
 /** Our public codec, configured with the same parameters the Python side gets. */
 function codecOptions(params: Params) {
@@ -44,36 +45,6 @@ function codecCache() {
 /** Strings as they are, bytes as hex (cheap to compare at 64 KiB, and Buffer-agnostic). */
 function comparable(value: string | Uint8Array | undefined): string | undefined {
   return value instanceof Uint8Array ? `bytes:${Buffer.from(value).toString('hex')}` : value;
-}
-
-/**
- * The keys of `compression.<algorithm>` Python's *decompressor* takes: it is handed the whole
- * block and fails on a writer's key, which ours ignores when reading.
- */
-const PYTHON_READER_KEYS: Readonly<Record<string, readonly string[]>> = {
-  gzip: ['wbits', 'zdict'],
-  zstd: ['max_window_size', 'format'],
-  lz4: [],
-};
-
-function pythonReaderParams(params: Params): Params {
-  const compression = params.compression as Params | undefined;
-  if (!compression) return params;
-  const algorithm = (compression.algorithm as string | undefined) ?? 'gzip';
-  const block = compression[algorithm] as Params | undefined;
-  if (!block) return params;
-  const keep = PYTHON_READER_KEYS[algorithm] ?? [];
-  const readerBlock = Object.fromEntries(Object.entries(block).filter(([k]) => keep.includes(k)));
-  return { ...params, compression: { ...compression, [algorithm]: readerBlock } };
-}
-
-/** Python's compressor fails on a reader's key, which ours ignores when writing. */
-function pythonWriterParams(params: Params): Params {
-  const compression = params.compression as Params | undefined;
-  const zstd = compression?.zstd as Params | undefined;
-  if (!zstd) return params;
-  const { max_window_size: _size, format: _format, ...writerBlock } = zstd;
-  return { ...params, compression: { ...compression, zstd: writerBlock } };
 }
 
 function plainEnvelope(params: Params): boolean {
