@@ -63,6 +63,18 @@ export class ReceiveMaximumStream extends Duplex {
     else done();
   }
 
+  /**
+   * mqtt-packet writes a packet in pieces between cork() and uncork(): they go to the socket
+   * as one write, since small writes one after another wait on Nagle's algorithm (about 40 ms
+   * each against a client's delayed acknowledgements).
+   */
+  override _writev(
+    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    done: (error?: Error) => void,
+  ): void {
+    this._write(Buffer.concat(chunks.map(({ chunk }) => chunk)), 'binary', done);
+  }
+
   override _final(done: (error?: Error) => void): void {
     this.#connection.end(() => done());
   }
