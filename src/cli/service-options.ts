@@ -2,13 +2,15 @@ import { type Command, Option } from 'commander';
 import { parse as parseYamlValue } from 'yaml';
 import type { CommonOptions } from '../api/options.js';
 import { COMMON_KEYS } from '../config/services.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, UnsupportedOperationError } from '../errors.js';
 
 /** What `read` and `write` accept to name a service or build one on the command line. */
 export interface ServiceFlags {
   service?: string;
-  configFile?: string;
-  config: boolean;
+  /** A path (`--config-file`), or false (`-nc` / `--no-config-file`). */
+  configFile?: string | false;
+  /** A config server name (`-c`), or false (`-n` / `--no-config`). */
+  config?: string | false;
   type?: string;
   brokers?: string;
   topic?: string;
@@ -24,16 +26,30 @@ export interface ServiceFlags {
   passwordFile?: string;
   compression?: string;
   typeSpec: string[];
+  verbose: number;
+  keepGoing?: boolean;
   debug?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const increase = (_: string, previous: number) => previous + 1;
+
+/**
+ * Upstream's `-nc` is one option, where commander reads `-n -c`: it becomes
+ * `--no-config-file`, up to a `--` (after which everything is a parameter).
+ */
+export function upstreamArgv(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((arg, at) => (arg === '-nc' && (end < 0 || at < end) ? '--no-config-file' : arg));
+}
 
 export function addServiceFlags(command: Command): Command {
   return command
     .option('-s, --service <name>', 'service in the config file')
-    .option('-c, --config-file <path>', 'config file to read instead of searching for one')
-    .option('-n, --no-config', 'use no config file: give --type, --brokers, --topic')
+    .option('-c, --config <name>', 'config name on the SINETStream config server')
+    .option('--config-file <path>', 'config file to read instead of searching for one')
+    .option('--no-config-file', 'use no config file: give type=, brokers=, topic=... (also -nc)')
+    .option('-n, --no-config', 'the same as -nc')
     .option('--type <type>', 'broker type (memory, mqtt, kafka, amqp-0.9.1, amqp-1.0)')
     .option('--brokers <list>', 'host:port[,host:port...]')
     .option('--topic <topic>', 'topic (read: comma-separated list allowed)')
@@ -55,6 +71,8 @@ export function addServiceFlags(command: Command): Command {
     .option('--password-file <file>', 'file holding the message encryption password')
     .option('--compression <algorithm[:level]>', 'compress messages: gzip, zstd or lz4')
     .option('--type-spec <key=value>', 'broker-specific parameter (repeatable)', collect, [])
+    .option('-v, --verbose', 'show stack traces on errors (as --debug)', increase, 0)
+    .option('-k, --keep-going', 'read on past a message that fails to decode or print')
     .option('--debug', 'show stack traces')
     .argument(
       '[parameters...]',
@@ -78,7 +96,8 @@ export function parseParameters(
       if (typeof next !== 'object' || next === null) target[key] = {};
       target = target[key] as Record<string, unknown>;
     }
-    target[path.at(-1)!] = parseYamlValue(parameter.slice(equals + 1));
+    // YAML 1.1, as PyYAML reads them: yes / no / on / off are booleans.
+    target[path.at(-1)!] = parseYamlValue(parameter.slice(equals + 1), { version: '1.1' });
   }
   return result;
 }
@@ -97,8 +116,16 @@ export function toServiceOptions(
     else typeSpec[key] = value;
   }
   if (flags.service) options.service = flags.service;
-  if (flags.configFile) options.configFile = flags.configFile;
-  if (!flags.config) options.noConfig = true;
+  const noConfig = flags.config === false || flags.configFile === false;
+  if (noConfig) options.noConfig = true;
+  else if (typeof flags.configFile === 'string') options.configFile = flags.configFile;
+  // As upstream, no config at all also means no config server.
+  if (typeof flags.config === 'string' && !noConfig) {
+    throw new UnsupportedOperationError(
+      `-c ${flags.config}: the SINETStream config server is not available in this version; ` +
+        'give the service in a config file (-s SERVICE) or on the command line (-nc KEY=VALUE...)',
+    );
+  }
   if (flags.type) options.type = flags.type;
   if (flags.brokers) options.brokers = flags.brokers;
   if (flags.topic) options[topicKey] = topicKey === 'topics' ? flags.topic.split(',') : flags.topic;
