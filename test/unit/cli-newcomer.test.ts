@@ -18,11 +18,23 @@ function runCli(args: string[]): Promise<{ code: number | null; stderr: string }
 describe('sinetstream CLI', () => {
   it('refuses a bad number when it reads the command line, echoing it', async () => {
     const count = await runCli(['read', '--no-config', '--type', 'memory', '--count', 'abc']);
-    expect(count.code).toBe(1);
+    // 2, as upstream's (argparse's) exit code for a bad command line.
+    expect(count.code).toBe(2);
     expect(count.stderr).toContain(`'-C, --count <n>' argument 'abc' is invalid`);
     const timeout = await runCli(['read', '--no-config', '--type', 'memory', '--timeout', 'soon']);
-    expect(timeout.code).toBe(1);
+    expect(timeout.code).toBe(2);
     expect(timeout.stderr).toContain('expected a number of milliseconds, got "soon"');
+  });
+
+  it('-c NAME says the config server is not there, unless -nc (which upstream ignores it with)', async () => {
+    const server = await runCli(['write', '-c', 'my-config', '-m', 'x']);
+    expect(server.code).toBe(1);
+    expect(server.stderr).toContain(
+      '-c my-config: the SINETStream config server is not available in this version',
+    );
+    const noConfig = await runCli(['write', '-nc', 'type=memory', 'topic=t', '-c', 'x', '-m', 'x']);
+    expect(noConfig.stderr).toContain('wrote 1 message(s) to t');
+    expect(noConfig.code).toBe(0);
   });
 
   it('broker on a taken port says so and suggests --port', async () => {
@@ -42,7 +54,7 @@ describe('sinetstream CLI', () => {
   it('write ends at the first ctrl-c, saying what it sent', async () => {
     const writer = spawn(
       process.execPath,
-      [cli, 'write', '--no-config', '--type', 'memory', '--topic', 't', '--text'],
+      [cli, 'write', '--no-config', '--type', 'memory', '--topic', 't', '--text', '-l'],
       { stdio: ['pipe', 'ignore', 'pipe'] },
     );
     let stderr = '';
