@@ -69,6 +69,12 @@ async function subscribedSession(topic: string, client: string): Promise<void> {
   await session.endAsync();
 }
 
+async function publishForeign(topic: string, payload: string): Promise<void> {
+  const client = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { reconnectPeriod: 0 });
+  await client.publishAsync(topic, payload, { qos: 1 });
+  await client.endAsync();
+}
+
 interface Case {
   name: string;
   /** `{service}` stands for `-nc type=... brokers=... topic=...` (or `-s cmp`) and extras. */
@@ -80,6 +86,8 @@ interface Case {
   expected: string | Buffer;
   /** The service from `.sinetstream_config.yml` (`-s cmp`) instead of `-nc` parameters. */
   fromConfigFile?: boolean;
+  /** Bytes another client than SINETStream publishes (MQTT) before the writer writes. */
+  foreign?: string;
   /** `read -f out`: the saved files, name (random part as RANDOM) -> content. */
   saved?: Record<string, string>;
 }
@@ -189,6 +197,7 @@ async function exchange(broker: Broker, c: Case, writer: Side, reader: Side): Pr
   const argv = (template: string[], extra: string[]) =>
     template.flatMap((arg) => (arg === '{service}' ? [...service, ...extra] : [arg]));
   await broker.prepare(topic, client);
+  if (c.foreign !== undefined) await publishForeign(topic, c.foreign);
   const written = await run(writer, argv(c.write, broker.writer), { cwd, input: c.input });
   const read = await run(reader, argv(c.read, broker.reader(client)), { cwd });
   const saved: Record<string, string> = {};
@@ -231,7 +240,7 @@ describe.each(BROKERS)("upstream sinetstream_cli's command lines on $name", (bro
 
 // Kafka is left out: upstream's ping reader starts at the latest offset, so it misses what
 // is sent before its partitions are assigned, and its writer refuses auto_offset_reset.
-describe("upstream sinetstream_cli's ping and a deliberate difference, on Mosquitto", () => {
+describe("upstream sinetstream_cli's ping, -k and a deliberate difference, on Mosquitto", () => {
   const broker = BROKERS[0]!;
   beforeAll(broker.require);
 
@@ -249,6 +258,24 @@ describe("upstream sinetstream_cli's ping and a deliberate difference, on Mosqui
     expect(printed.ours).toEqual(
       ['', 'topic={topic}', 'send 1', '        recv 1', 'send 2', '        recv 2'].sort(),
     );
+  });
+
+  it('read -k goes on past a message that is not a SINETStream one', {
+    timeout: 180_000,
+  }, async () => {
+    const c: Case = {
+      name: '-k',
+      foreign: 'not a SINETStream message',
+      write: ['write', '-m', 'after it', '{service}'],
+      read: ['read', '-k', '-t', '-C', '1', '{service}'],
+      expected: received('after it'),
+    };
+    const oursRead = await exchange(broker, c, 'theirs', 'ours');
+    const theirsRead = await exchange(broker, c, 'ours', 'theirs');
+    for (const { reader } of [oursRead, theirsRead]) {
+      expect(reader.code, shown(reader)).toBe(0);
+      expect(reader.stdout.toString()).toBe(c.expected);
+    }
   });
 
   it('an empty text message: theirs fails at it (exit 1), ours prints an empty line', {
