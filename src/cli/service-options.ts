@@ -46,7 +46,7 @@ export function upstreamArgv(argv: readonly string[]): string[] {
 export function addServiceFlags(command: Command): Command {
   return command
     .option('-s, --service <name>', 'service in the config file')
-    .option('-c, --config <name>', 'config name on the SINETStream config server')
+    .option('-c, --config <name>', 'config on the SINETStream config server (not available yet)')
     .option('--config-file <path>', 'config file to read instead of searching for one')
     .option('--no-config-file', 'use no config file: give type=, brokers=, topic=... (also -nc)')
     .option('-n, --no-config', 'the same as -nc')
@@ -72,7 +72,7 @@ export function addServiceFlags(command: Command): Command {
     .option('--compression <algorithm[:level]>', 'compress messages: gzip, zstd or lz4')
     .option('--type-spec <key=value>', 'broker-specific parameter (repeatable)', collect, [])
     .option('-v, --verbose', 'show stack traces on errors (as --debug)', increase, 0)
-    .option('-k, --keep-going', 'read on past a message that fails to decode or print')
+    .option('-k, --keep-going', 'read: go on past a message it cannot read or print')
     .option('--debug', 'show stack traces')
     .argument(
       '[parameters...]',
