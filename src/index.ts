@@ -24,6 +24,7 @@ export type {
   ValueTypes,
   WriterOptions,
 } from './api/options.js';
+export type { ConfigServerOptions } from './config/config-server-http.js';
 export { loadConfigFromUrl } from './config/find.js';
 export * from './errors.js';
 export type { Metrics } from './metrics/index.js';
@@ -43,3 +44,5 @@ export {
   type PrometheusRegistry,
 } from './observability/prometheus.js';
 export type { MessageHeaders } from './spi/types.js';
+export type { Image } from './value-types/image.js';
+export type { Ndarray, NdarrayDataTypes, NdarrayDtype } from './value-types/ndarray.js';

@@ -9,7 +9,9 @@ Reply:    {"ok": true, "bytes": B64}  or  {"ok": true, "value": V, "timestamp_us
 
 `params` are MessageWriter/MessageReader keyword arguments. JSON has no bytes, so
 {"$binary": B64} stands for bytes anywhere in them, and `crypto._keys` has string keys
-that become ints. A value V is a string for value_type text, else {"$binary": B64}.
+that become ints. A value V is a string for value_type text, a numpy array for ndarray and
+image as {"$ndarray": {"descr": "<f8", "shape": [2, 3], "fortran": false, "data": B64}}
+(`data` the elements in memory order, in the descr's byte order), else {"$binary": B64}.
 """
 
 import base64
@@ -23,15 +25,30 @@ def from_json(x):
     if isinstance(x, dict):
         if set(x) == {"$binary"}:
             return base64.b64decode(x["$binary"])
+        if set(x) == {"$ndarray"}:
+            return ndarray_from_json(x["$ndarray"])
         return {k: from_json(v) for k, v in x.items()}
     if isinstance(x, list):
         return [from_json(v) for v in x]
     return x
 
 
+def ndarray_from_json(spec):
+    import numpy as np  # only the ndarray and image cases need numpy
+
+    order = "F" if spec["fortran"] else "C"
+    flat = np.frombuffer(base64.b64decode(spec["data"]), dtype=np.dtype(spec["descr"]))
+    return flat.reshape(spec["shape"], order=order)
+
+
 def to_json(value):
     if isinstance(value, (bytes, bytearray)):
         return {"$binary": base64.b64encode(value).decode()}
+    if type(value).__name__ == "ndarray":
+        fortran = bool(value.flags.f_contiguous and not value.flags.c_contiguous)
+        data = value.tobytes(order="F" if fortran else "C")
+        return {"$ndarray": {"descr": value.dtype.str, "shape": list(value.shape),
+                             "fortran": fortran, "data": base64.b64encode(data).decode()}}
     return value
 
 

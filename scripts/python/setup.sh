@@ -15,12 +15,15 @@ python="${PYTHON:-python3}"
 # The broker plugins' client libraries are pinned to versions checked with them:
 # sinetstream-mqtt 1.10.0 needs paho-mqtt < 2 (2.x changed the Client constructor), and
 # sinetstream-kafka 1.10.0 runs on kafka-python-ng (the maintained kafka-python fork);
-# sinetstream-s3 1.10.0 takes any boto3.
+# sinetstream-s3 1.10.0 takes any boto3. sinetstream-type-image 1.10.0 requires opencv-python
+# by name (opencv-python-headless does not satisfy it); its wheel needs libGL.so.1.
 packages=(
   sinetstream==1.10.0 sinetstream-iostream==1.10.0 sinetstream-comp-lz4==1.10.0
   sinetstream-mqtt==1.10.0 paho-mqtt==1.6.1
   sinetstream-kafka==1.10.0 kafka-python-ng==2.2.3
   sinetstream-s3==1.10.0 boto3==1.44.5
+  sinetstream-type-ndarray==1.10.0 sinetstream-type-image==1.10.0
+  numpy==2.4.6 opencv-python==5.0.0.93
 )
 
 run_as_root() {
@@ -53,6 +56,15 @@ if [ -f "$marker" ] && [ "$(cat "$marker")" = "$wanted" ]; then
   exit 0
 fi
 
+# opencv-python's wheel links libGL and GLib's libgthread, which slim machines lack.
+libs="$(ldconfig -p 2>/dev/null || true)"
+if command -v apt-get >/dev/null &&
+  ! { grep -q 'libGL\.so\.1' <<<"$libs" && grep -q 'libgthread-2\.0\.so\.0' <<<"$libs"; }; then
+  run_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+  run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    libgl1 libglib2.0-0 </dev/null
+fi
+
 "$venv/bin/python" -m pip install --quiet --no-input --disable-pip-version-check \
   "${packages[@]}" </dev/null
 # Importing the plugins checks that their client libraries fit (paho's 1.x API, kafka's).
@@ -62,6 +74,8 @@ import sinetstreamplugin.compression.lz4
 import sinetstreamplugin.kafka
 import sinetstreamplugin.mqtt
 import sinetstreamplugin.s3
+import sinetstreamplugin.valuetype.image  # imports cv2: fails without libGL.so.1
+import sinetstreamplugin.valuetype.ndarray
 import paho.mqtt.client as paho
 
 paho.Client(client_id="setup-check")  # paho-mqtt 2.x would need a CallbackAPIVersion

@@ -1,9 +1,11 @@
+import type { KeyNeed } from '../config/config-server.js';
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
 import { defaultRegistry } from '../plugins/builtins.js';
-import { loadService } from './load-service.js';
+import { fetchService, loadService, stderrLogger, usesConfigServer } from './load-service.js';
 import type { CommonOptions } from './options.js';
-import { buildEnvelope } from './pipeline.js';
+import { buildEnvelope, serviceRegistry } from './pipeline.js';
 import { toTimestampUs } from './timestamp.js';
+import { loadValueType } from './value-type.js';
 
 export interface EncoderOptions<T> extends CommonOptions {
   /** Turns a value into bytes; beats `valueType`. */
@@ -56,11 +58,14 @@ export class MessageDecoder<T = Uint8Array> {
 }
 
 /** The envelope and value type the options describe, as a writer or reader would build them. */
-async function codecParts(options: CommonOptions) {
-  const resolved = loadService(options, 'codec');
-  const registry = options.registry ?? defaultRegistry;
+async function codecParts(options: CommonOptions, keys: KeyNeed) {
+  const resolved = usesConfigServer(options)
+    ? await fetchService(options, 'codec', keys)
+    : loadService(options, 'codec');
+  const registry = await serviceRegistry(resolved, options.registry ?? defaultRegistry);
   const envelope = await buildEnvelope(resolved, registry);
-  return { envelope, valueType: () => registry.valueType(resolved.valueType) };
+  const logger = options.logger ?? stderrLogger;
+  return { envelope, valueType: () => loadValueType(resolved, registry, logger) };
 }
 
 /**
@@ -71,7 +76,7 @@ async function codecParts(options: CommonOptions) {
 export async function createMessageEncoder<T = Uint8Array>(
   options: EncoderOptions<T> = {},
 ): Promise<MessageEncoder<T>> {
-  const { envelope, valueType } = await codecParts(options);
+  const { envelope, valueType } = await codecParts(options, 'newest');
   const serialize = options.valueSerializer ?? (await valueType()).serialize;
   return new MessageEncoder(envelope, serialize as (value: T) => Uint8Array);
 }
@@ -80,7 +85,7 @@ export async function createMessageEncoder<T = Uint8Array>(
 export async function createMessageDecoder<T = Uint8Array>(
   options: DecoderOptions<T> = {},
 ): Promise<MessageDecoder<T>> {
-  const { envelope, valueType } = await codecParts(options);
+  const { envelope, valueType } = await codecParts(options, 'all-versions');
   const deserialize = options.valueDeserializer ?? (await valueType()).deserialize;
   return new MessageDecoder(envelope, deserialize as (bytes: Uint8Array) => T);
 }

@@ -1,4 +1,5 @@
-import { findConfigFile, readConfigFile, searchedPaths } from '../config/find.js';
+import { fetchServerConfig, type KeyNeed } from '../config/config-server.js';
+import { type FoundConfig, findConfigFile, readConfigFile, searchedPaths } from '../config/find.js';
 import { type ResolvedService, resolveService } from '../config/resolve.js';
 import { decryptServiceSecrets } from '../config/secrets.js';
 import { parseConfigDocument, selectService } from '../config/services.js';
@@ -20,8 +21,7 @@ export function loadService(
   options: CommonOptions,
   role: 'reader' | 'writer' | 'codec',
 ): ResolvedService {
-  const logger = options.logger ?? stderrLogger;
-  let found: { source: string; document: unknown } | undefined;
+  let found: FoundConfig | undefined;
   if (options.noConfig) found = undefined;
   else if (options.config !== undefined)
     found = { source: '(inline config)', document: options.config };
@@ -34,6 +34,59 @@ export function loadService(
       );
     }
   }
+  return resolveFound(found, options, role);
+}
+
+/** The service of a reader or writer: resolved now, or a config-server fetch `open()` awaits. */
+export type ServiceSource = ResolvedService | PendingService;
+
+/** A service on the config server, fetched when the client opens. */
+export interface PendingService {
+  /** The service option, or the config's name while the service is unknown. */
+  readonly name: string;
+  fetch(): Promise<ResolvedService>;
+}
+
+export function serviceSource(options: CommonOptions, role: 'reader' | 'writer'): ServiceSource {
+  if (!usesConfigServer(options)) return loadService(options, role);
+  const keys = role === 'reader' ? 'all-versions' : 'newest';
+  return {
+    name: options.service ?? `(config "${options.config}")`,
+    fetch: () => fetchService(options, role, keys),
+  };
+}
+
+/** Whether the service comes from the config server (`config` is a name): fetched by open(). */
+export function usesConfigServer(options: CommonOptions): options is CommonOptions & {
+  config: string;
+} {
+  return !options.noConfig && typeof options.config === 'string';
+}
+
+/**
+ * The service of a config on the config server, merged with the options. A reader (or
+ * decoder) gets every version of a versioned crypto key, a writer (or encoder) the newest.
+ */
+export async function fetchService(
+  options: CommonOptions & { config: string },
+  role: 'reader' | 'writer' | 'codec',
+  keys: KeyNeed,
+): Promise<ResolvedService> {
+  const found = await fetchServerConfig(
+    options.config,
+    options.service,
+    keys,
+    options.configServer ?? {},
+  );
+  return resolveFound(found, options, role);
+}
+
+function resolveFound(
+  found: FoundConfig | undefined,
+  options: CommonOptions,
+  role: 'reader' | 'writer' | 'codec',
+): ResolvedService {
+  const logger = options.logger ?? stderrLogger;
   const definition = found
     ? decryptServiceSecrets(
         selectService(parseConfigDocument(found.document, found.source), options.service),

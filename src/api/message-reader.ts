@@ -9,10 +9,11 @@ import type {
   ReceivedMessage,
 } from '../spi/types.js';
 import { NO_HEADERS } from './headers.js';
-import { loadService } from './load-service.js';
+import { serviceSource } from './load-service.js';
 import { Message } from './message.js';
 import type { ReaderOptions, ServiceTypeName, ValueOf, ValueTypeName } from './options.js';
 import { type PluginHandle, ServiceClient } from './service-client.js';
+import { loadValueType } from './value-type.js';
 
 /** What MessageReader and AsyncMessageReader share: topics, timeout, decoding. */
 export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClient<H> {
@@ -23,7 +24,7 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
   protected readonly closed = new AbortController();
 
   constructor(options: ReaderOptions<T>) {
-    super(loadService(options, 'reader'), options);
+    super(serviceSource(options, 'reader'), options);
     this.#options = options;
   }
 
@@ -40,7 +41,7 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
     const custom = this.#options.valueDeserializer;
     if (custom) this.#deserialize = custom;
     else {
-      const valueType = await registry.valueType(this.resolved.valueType);
+      const valueType = await loadValueType(this.resolved, registry, this.logger);
       this.#deserialize = (bytes) => valueType.deserialize(bytes) as T;
     }
   }
@@ -186,6 +187,7 @@ export class MessageReader<
           held?.end();
           await this.#settle(handled);
         }
+        const asked = telemetry ? performance.now() : undefined;
         taken = await this.#receive(reader);
         if (!taken) return;
         let message: Message<ValueOf<T, V>> | undefined;
@@ -196,7 +198,7 @@ export class MessageReader<
           throw error;
         }
         if (!message) return;
-        held = telemetry?.consume(taken);
+        held = telemetry?.consume(taken, asked);
         yield message;
       }
     } finally {

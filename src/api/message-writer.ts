@@ -10,10 +10,11 @@ import type {
   WriterContext,
 } from '../spi/types.js';
 import { carriesHeaders, checkHeaders, type HeadersInit } from './headers.js';
-import { loadService } from './load-service.js';
+import { serviceSource } from './load-service.js';
 import type { ServiceTypeName, ValueOf, ValueTypeName, WriterOptions } from './options.js';
 import { ServiceClient } from './service-client.js';
 import { toTimestampUs } from './timestamp.js';
+import { loadValueType } from './value-type.js';
 
 /** Options of one `publish`. */
 export interface PublishOptions {
@@ -34,7 +35,7 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
   #serialize: ((value: T) => Uint8Array) | undefined;
 
   constructor(options: WriterOptions<T>) {
-    super(loadService(options, 'writer'), options);
+    super(serviceSource(options, 'writer'), options);
     this.#options = options;
   }
 
@@ -46,7 +47,7 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
     const custom = this.#options.valueSerializer;
     if (custom) this.#serialize = custom;
     else {
-      const valueType = await registry.valueType(this.resolved.valueType);
+      const valueType = await loadValueType(this.resolved, registry, this.logger);
       this.#serialize = (value) => valueType.serialize(value);
     }
   }

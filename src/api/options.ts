@@ -1,3 +1,4 @@
+import type { ConfigServerOptions } from '../config/config-server-http.js';
 import type { InvalidMessageError } from '../errors.js';
 import type { AMQP10_PARAMETERS } from '../plugins/amqp10/parameters.js';
 import type { AMQP091_PARAMETERS } from '../plugins/amqp091/parameters.js';
@@ -8,6 +9,8 @@ import type { S3_PARAMETERS } from '../plugins/s3/parameters.js';
 import type { ParamInputs } from '../spi/parameters.js';
 import type { PluginRegistry } from '../spi/registry.js';
 import type { Consistency, Logger } from '../spi/types.js';
+import type { Image } from '../value-types/image.js';
+import type { Ndarray } from '../value-types/ndarray.js';
 
 /**
  * The `typeSpec` each service type takes, so that a literal `type` checks the keys given
@@ -42,6 +45,8 @@ export type ServiceTypeName = keyof TypeSpecs | (string & {});
 export interface ValueTypes {
   byte_array: Uint8Array;
   text: string;
+  ndarray: Ndarray;
+  image: Image;
 }
 
 /** A `valueType`: `byte_array`, `text`, or a plugin's. */
@@ -72,8 +77,15 @@ export interface CommonOptions<
    * directory), then `~/.config/sinetstream/config.yml`.
    */
   configFile?: string;
-  /** A config document given inline, shaped like the file (v1, or v2/v3 with `header` + `config`). */
-  config?: Record<string, unknown>;
+  /**
+   * A config document given inline as an object, shaped like the file (v1, or v2/v3 with
+   * `header` + `config`); or, as a string, the name of a config on the SINETStream config
+   * server (upstream `config=NAME`), fetched by `open()` with the API key in
+   * `~/.config/sinetstream/auth.json` (see `configServer` and docs/config-server.md).
+   */
+  config?: string | Record<string, unknown>;
+  /** How to reach the config server when `config` is a name: API key file, private CA, timeout. */
+  configServer?: ConfigServerOptions;
   /** Use no config file at all: every parameter comes from these options (upstream `no_config`). */
   noConfig?: boolean;
   /** Plugins to use instead of the built-in set, e.g. `createRegistry().registerBroker(...)`. */
@@ -94,9 +106,16 @@ export interface CommonOptions<
   clientId?: string;
   /**
    * How values become bytes: `byte_array` (the default; `Uint8Array`), `text` (`string`, as
-   * UTF-8) or a plugin's. A literal here types the values (see `ValueTypes`) [`value_type`].
+   * UTF-8), `ndarray` (`Ndarray`, a numpy .npy), `image` (`Image`, PNG or JPEG) or a
+   * plugin's. A literal here types the values (see `ValueTypes`) [`value_type`].
    */
   valueType?: V;
+  /**
+   * Args for the value type, e.g. `{ img_format: '.jpg' }` for `image`; checked against
+   * the args it declares. Merged over the file's args when the file names the same value
+   * type [`value_type: {name, args}`].
+   */
+  valueTypeArgs?: Readonly<Record<string, unknown>>;
   /** Encrypt messages with the `crypto` settings (default false) [`data_encryption`]. */
   dataEncryption?: boolean;
   /** The `crypto:` block, spelled as in the config file (key_length, mode, password...) [`crypto`]. */
@@ -187,6 +206,12 @@ export function optionsToServiceParams(options: object): Record<string, unknown>
   for (const [key, value] of Object.entries(options)) {
     const name = COMMON_OPTION_KEYS[key];
     if (name !== undefined && value !== undefined) params[name] = value;
+  }
+  const { valueTypeArgs } = options as CommonOptions;
+  if (valueTypeArgs !== undefined) {
+    const name = params.value_type;
+    params.value_type =
+      name === undefined ? { args: valueTypeArgs } : { name, args: valueTypeArgs };
   }
   return params;
 }

@@ -6,6 +6,7 @@ import { InvalidArgumentError, UnsupportedServiceTypeError } from '../errors.js'
 import { readParameters, twinsOf } from '../spi/read-parameters.js';
 import type { PluginModule, PluginRegistry } from '../spi/registry.js';
 import type { BrokerPlugin, Logger, PluginContext } from '../spi/types.js';
+import { loadValueType } from './value-type.js';
 
 /** The envelope a service's compression, encryption and format settings describe. */
 export async function buildEnvelope(
@@ -33,9 +34,32 @@ export async function buildEnvelope(
 }
 
 /**
- * The broker plugin for the service's type: from the registry, or else from the npm module
- * the service names in `plugin:` (its default export or `plugins`).
+ * The registry a service uses: `registry`, plus every plugin (of any kind) exported by the
+ * npm modules the service names in `plugin:` (a module or a list; default export or
+ * `plugins`), registered in a copy.
  */
+export async function serviceRegistry(
+  resolved: ResolvedService,
+  registry: PluginRegistry,
+): Promise<PluginRegistry> {
+  if (resolved.plugins.length === 0) return registry;
+  const extended = registry.clone();
+  for (const name of resolved.plugins) {
+    let module: PluginModule;
+    try {
+      module = (await import(name)) as PluginModule;
+    } catch (error) {
+      throw new UnsupportedServiceTypeError(
+        `service "${resolved.service}": plugin: cannot import module "${name}"`,
+        { cause: error },
+      );
+    }
+    extended.registerModule(module, name);
+  }
+  return extended;
+}
+
+/** The broker plugin for the service's type, from the registry. */
 export async function loadBrokerPlugin(
   resolved: ResolvedService,
   registry: PluginRegistry,
@@ -45,22 +69,7 @@ export async function loadBrokerPlugin(
       `service "${resolved.service}": no type given (e.g. type: mqtt)`,
     );
   }
-  if (resolved.plugin === undefined || registry.brokerTypes().includes(resolved.type)) {
-    return registry.broker(resolved.type, resolved.service);
-  }
-  let module: PluginModule;
-  try {
-    module = (await import(resolved.plugin)) as PluginModule;
-  } catch (error) {
-    throw new UnsupportedServiceTypeError(
-      `service "${resolved.service}": cannot import plugin module "${resolved.plugin}" for type "${resolved.type}"`,
-      { cause: error },
-    );
-  }
-  return registry
-    .clone()
-    .registerModule(module, resolved.plugin)
-    .broker(resolved.type, resolved.service);
+  return registry.broker(resolved.type, resolved.service);
 }
 
 /**
@@ -82,7 +91,7 @@ async function encodeMessage(
     logger,
   });
   const envelope = await buildEnvelope(resolved, registry);
-  const valueType = await registry.valueType(resolved.valueType);
+  const valueType = await loadValueType(resolved, registry, logger);
   const serializable =
     typeof value === 'string' && resolved.valueType === 'byte_array'
       ? new TextEncoder().encode(value)

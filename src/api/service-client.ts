@@ -1,7 +1,12 @@
 import { inspect } from 'node:util';
 import type { ResolvedService } from '../config/resolve.js';
 import type { EnvelopeCodec } from '../envelope/envelope-codec.js';
-import { AlreadyConnectedError, NotOpenError, SinetError } from '../errors.js';
+import {
+  AlreadyConnectedError,
+  InvalidArgumentError,
+  NotOpenError,
+  SinetError,
+} from '../errors.js';
 import { type Metrics, MetricsRecorder } from '../metrics/index.js';
 import { ClientTelemetry } from '../observability/telemetry.js';
 import { defaultRegistry } from '../plugins/builtins.js';
@@ -14,9 +19,9 @@ import type {
   PluginContext,
 } from '../spi/types.js';
 import { headerSupportOf } from './headers.js';
-import { stderrLogger } from './load-service.js';
+import { type PendingService, type ServiceSource, stderrLogger } from './load-service.js';
 import type { CommonOptions } from './options.js';
-import { buildEnvelope, loadBrokerPlugin, pluginContext } from './pipeline.js';
+import { buildEnvelope, loadBrokerPlugin, pluginContext, serviceRegistry } from './pipeline.js';
 
 type State = 'created' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -27,6 +32,9 @@ export interface ServiceSummary {
   readonly brokers: readonly string[];
   readonly topics: readonly string[];
 }
+
+/** What a reader or writer may read of its service: no block that can hold a secret. */
+export type ServiceSettings = Omit<ResolvedService, 'crypto' | 'tls' | 'params'>;
 
 /** The plugin-side object a client drives: every kind has close() and may have metrics. */
 export interface PluginHandle {
@@ -41,7 +49,9 @@ export interface PluginHandle {
  * `await using`, and metrics.
  */
 export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisposable {
-  readonly #resolved: ResolvedService;
+  #resolved: ResolvedService | undefined;
+  #settings: ServiceSettings | undefined;
+  readonly #pending: PendingService | undefined;
   protected readonly logger: Logger;
   protected readonly recorder = new MetricsRecorder();
   readonly #registry: PluginRegistry;
@@ -53,22 +63,37 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   #headerSupport: HeaderSupport = { unsupported: 'not open' };
   #telemetry: ClientTelemetry | undefined;
 
-  protected constructor(resolved: ResolvedService, options: CommonOptions) {
-    this.#resolved = resolved;
+  protected constructor(source: ServiceSource, options: CommonOptions) {
+    if ('fetch' in source) this.#pending = source;
+    else this.#resolve(source);
     this.logger = options.logger ?? stderrLogger;
     this.#registry = options.registry ?? defaultRegistry;
   }
 
-  /**
-   * The service as resolved. Private, behind a getter, because it holds passwords, keys and
-   * decrypted config values: a field would show in `util.inspect` and `JSON.stringify`.
-   */
-  protected get resolved(): ResolvedService {
-    return this.#resolved;
+  #resolve(resolved: ResolvedService): ResolvedService {
+    this.#resolved = resolved;
+    const { crypto: _crypto, tls: _tls, params: _params, ...settings } = resolved;
+    this.#settings = Object.freeze(settings);
+    return resolved;
   }
 
+  /**
+   * The service as resolved, less the blocks that can hold passwords, keys and decrypted
+   * config values (`crypto`, `tls`, `params`): `protected` does not stop JavaScript from
+   * calling a getter, so those stay in the private field alone.
+   */
+  protected get resolved(): ServiceSettings {
+    if (!this.#settings) {
+      throw new NotOpenError(
+        `${this.describe()} takes its service from the config server: its settings are known once open() has resolved`,
+      );
+    }
+    return this.#settings;
+  }
+
+  /** The service name; with a config-server config, the `service` option until open. */
   get service(): string {
-    return this.resolved.service;
+    return this.#resolved?.service ?? this.#pending!.name;
   }
 
   /** Given, or generated (`sinetstream-<uuid>`) when absent. */
@@ -119,16 +144,13 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   async #open(): Promise<void> {
-    const plugin = await loadBrokerPlugin(this.resolved, this.#registry);
-    this.#envelope = await buildEnvelope(this.resolved, this.#registry);
-    await this.prepare(this.#registry);
-    const context = await pluginContext(
-      this.resolved,
-      plugin,
-      this.role,
-      this.logger,
-      this.#registry,
-    );
+    const resolved = this.#resolved ?? this.#resolve(await this.#pending!.fetch());
+    const registry = await serviceRegistry(resolved, this.#registry);
+    const plugin = await loadBrokerPlugin(resolved, registry);
+    this.#checkTopics(plugin);
+    this.#envelope = await buildEnvelope(resolved, registry);
+    await this.prepare(registry);
+    const context = await pluginContext(resolved, plugin, this.role, this.logger, registry);
     this.#headerSupport = headerSupportOf(plugin, context);
     const group = context.params.group_id;
     this.#telemetry = await ClientTelemetry.open(
@@ -151,6 +173,17 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
       throw error instanceof SinetError
         ? error
         : new SinetError(`${this.describe()}: open failed: ${String(error)}`, { cause: error });
+    }
+  }
+
+  #checkTopics(plugin: BrokerPlugin): void {
+    for (const topic of this.resolved.topics) {
+      const problem = plugin.topicProblem?.(topic, this.role);
+      if (problem === undefined) continue;
+      const shown = topic.length > 80 ? `${topic.slice(0, 80)}...` : topic;
+      throw new InvalidArgumentError(
+        `${this.describe()}: topic ${JSON.stringify(shown)} cannot be used: ${problem}`,
+      );
     }
   }
 
@@ -184,6 +217,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
 
   /** What printing a client shows: which service it is, none of its parameters. */
   toJSON(): ServiceSummary {
+    if (!this.#resolved) return { service: this.service, type: '', brokers: [], topics: [] };
     const { service, type, brokers, topics } = this.#resolved;
     return { service, type, brokers, topics };
   }
@@ -227,7 +261,7 @@ export abstract class ServiceClient<H extends PluginHandle> implements AsyncDisp
   }
 
   protected describe(): string {
-    return `${this.constructor.name} for service "${this.resolved.service}"`;
+    return `${this.constructor.name} for service "${this.service}"`;
   }
 
   /** Which parameters the plugin is given: a writer's, or a reader's. */

@@ -27,7 +27,7 @@ async function problems(config: ConfigDocument): Promise<string[]> {
         logger: { warn: (message) => found.push(message.replace(/; ignored$/, '')) },
       });
       if (resolved.type === '') found.push(`${at('type')}: missing`);
-      else if (!registry.brokerTypes().includes(resolved.type) && resolved.plugin === undefined) {
+      else if (!registry.brokerTypes().includes(resolved.type) && resolved.plugins.length === 0) {
         found.push(
           `${at('type')}: no plugin for "${resolved.type}" (known: ${registry.brokerTypes().join(', ')})`,
         );

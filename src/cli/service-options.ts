@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import { parse as parseYamlValue } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { CommonOptions } from '../api/options.js';
 import { COMMON_KEYS } from '../config/services.js';
-import { InvalidArgumentError, UnsupportedOperationError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /** What `read` and `write` accept to name a service or build one on the command line. */
 export interface ServiceFlags {
@@ -46,7 +46,10 @@ export function upstreamArgv(argv: readonly string[]): string[] {
 export function addServiceFlags(command: Command): Command {
   return command
     .option('-s, --service <name>', 'service in the config file')
-    .option('-c, --config <name>', 'config on the SINETStream config server (not available yet)')
+    .option(
+      '-c, --config <name>',
+      'config on the SINETStream config server (docs/config-server.md)',
+    )
     .option('--config-file <path>', 'config file to read instead of searching for one')
     .option('--no-config-file', 'use no config file: give type=, brokers=, topic=... (also -nc)')
     .option('-n, --no-config', 'the same as -nc')
@@ -89,17 +92,44 @@ export function parseParameters(
   for (const parameter of parameters) {
     const equals = parameter.indexOf('=');
     if (equals <= 0) throw new InvalidArgumentError(`${what}: "${parameter}" is not KEY=VALUE`);
-    const path = parameter.slice(0, equals).split('.');
+    const name = parameter.slice(0, equals);
+    const path = name.split('.');
+    if (path.some((key) => key === '' || PROTOTYPE_KEYS.has(key))) {
+      throw new InvalidArgumentError(`${what}: ${name} is not a usable key`);
+    }
     let target = result;
     for (const key of path.slice(0, -1)) {
-      const next = target[key];
+      const next = Object.hasOwn(target, key) ? target[key] : undefined;
       if (typeof next !== 'object' || next === null) target[key] = {};
       target = target[key] as Record<string, unknown>;
     }
-    // YAML 1.1, as PyYAML reads them: yes / no / on / off are booleans.
-    target[path.at(-1)!] = parseYamlValue(parameter.slice(equals + 1), { version: '1.1' });
+    target[path.at(-1)!] = parameterValue(name, parameter.slice(equals + 1), what);
   }
   return result;
+}
+
+/** Keys that would reach Object.prototype instead of setting a parameter. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The value read as YAML 1.1; an unknown tag (`!python/object:...`) is refused, as in config
+ * files. The parse error is not kept as the cause: it quotes the value, which may be a
+ * password.
+ */
+function parameterValue(name: string, text: string, what: string): unknown {
+  // YAML 1.1, as PyYAML reads it: yes / no / on / off are booleans.
+  const document = parseDocument(text, { logLevel: 'silent', version: '1.1' });
+  const problem =
+    document.errors[0] ??
+    document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  const refused = (reason: string) =>
+    new InvalidArgumentError(`${what}: the value of ${name} is not valid YAML (${reason})`);
+  if (problem) throw refused(problem.code);
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw refused((error as Error).name);
+  }
 }
 
 /** The reader / writer options the flags describe; `topicKey` is `topic` or `topics`. */
@@ -120,12 +150,7 @@ export function toServiceOptions(
   if (noConfig) options.noConfig = true;
   else if (typeof flags.configFile === 'string') options.configFile = flags.configFile;
   // As upstream, no config at all also means no config server.
-  if (typeof flags.config === 'string' && !noConfig) {
-    throw new UnsupportedOperationError(
-      `-c ${flags.config}: the SINETStream config server is not available in this version; ` +
-        'give the service in a config file (-s SERVICE) or on the command line (-nc KEY=VALUE...)',
-    );
-  }
+  if (typeof flags.config === 'string' && !noConfig) options.config = flags.config;
   if (flags.type) options.type = flags.type;
   if (flags.brokers) options.brokers = flags.brokers;
   if (flags.topic) options[topicKey] = topicKey === 'topics' ? flags.topic.split(',') : flags.topic;

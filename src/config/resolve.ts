@@ -17,13 +17,15 @@ export interface ResolvedService {
   readonly source: string;
   /** The broker type; '' when none was given (fine for a codec, not for a reader or writer). */
   readonly type: string;
-  /** A module to import for `type` when the registry has no plugin for it. */
-  readonly plugin: string | undefined;
+  /** npm modules (`plugin:`) whose plugins of any kind the service may use. */
+  readonly plugins: readonly string[];
   readonly brokers: readonly string[];
   readonly topics: readonly string[];
   readonly consistency: Consistency;
   readonly clientId: string;
   readonly valueType: string;
+  /** `value_type.args`, file then API; undefined when neither gave any. */
+  readonly valueTypeArgs: Readonly<Record<string, unknown>> | undefined;
   readonly receiveTimeoutMs: number;
   /** Messages a reader may hold that the user has not finished with. */
   readonly maxUnackedMessages: number;
@@ -94,6 +96,38 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+interface ValueTypeSetting {
+  readonly name?: string;
+  readonly args?: Readonly<Record<string, unknown>>;
+}
+
+/** `value_type` as a name, or upstream's long form `{name, args}` (checked by COMMON_KEY_CHECKS). */
+function valueTypeSetting(value: unknown): ValueTypeSetting {
+  if (typeof value === 'string') return { name: value };
+  if (!isMapping(value)) return {};
+  return {
+    name: value.name as string | undefined,
+    args: isMapping(value.args) ? value.args : undefined,
+  };
+}
+
+/**
+ * The API's `value_type` beats the file's; the file's args go with the file's name only, so
+ * that naming another type in the API does not hand it args meant for the first.
+ */
+function mergeValueType(
+  file: unknown,
+  api: unknown,
+): { name: string; args?: Record<string, unknown> } {
+  const fromFile = valueTypeSetting(file);
+  const fromApi = valueTypeSetting(api);
+  const name = fromApi.name ?? fromFile.name ?? 'byte_array';
+  const fileArgs =
+    fromFile.name === undefined || fromFile.name === name ? fromFile.args : undefined;
+  if (fileArgs === undefined) return { name, args: fromApi.args && { ...fromApi.args } };
+  return { name, args: fromApi.args ? deepMerge({ ...fileArgs }, fromApi.args) : { ...fileArgs } };
+}
+
 /** As AMQP's customary prefetch: enough to keep a fast loop busy, little held on a crash. */
 const DEFAULT_MAX_UNACKED = 100;
 
@@ -105,6 +139,15 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
 
 /** Kafka carries a client id as a string of at most 32767 bytes, the shortest limit of any broker here. */
 const MAX_CLIENT_ID_BYTES = 32767;
+
+function toPluginList(value: unknown, where: string): string[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((item) => typeof item === 'string' && item !== '')) {
+    throw new InvalidArgumentError(`${where}plugin: expected a module name or a list of them`);
+  }
+  return list as string[];
+}
 
 function toTimeout(value: unknown): number {
   if (value === undefined || value === null || value === 'inf') return Number.POSITIVE_INFINITY;
@@ -145,7 +188,7 @@ export function resolveService(input: ResolveInput): ResolvedService {
       `${where}compression.level: expected a number, got ${describe(level)}`,
     );
   }
-  const valueType = common.value_type ?? 'byte_array';
+  const valueType = mergeValueType(fileCommon.value_type, apiCommon.value_type);
   const tls = common.tls;
   const clientId = common.client_id;
   if (typeof clientId === 'string' && Buffer.byteLength(clientId) > MAX_CLIENT_ID_BYTES) {
@@ -158,13 +201,14 @@ export function resolveService(input: ResolveInput): ResolvedService {
     service: name,
     source: input.source,
     type,
-    plugin: common.plugin as string | undefined,
+    plugins: toPluginList(common.plugin, where),
     brokers: common.brokers === undefined ? [] : toList(common.brokers as string | string[]),
     topics: topics === undefined ? [] : toList(topics as string | string[]),
     consistency:
       common.consistency === undefined ? 'AT_MOST_ONCE' : toConsistency(common.consistency, where),
     clientId: typeof clientId === 'string' && clientId !== '' ? clientId : makeClientId(),
-    valueType: typeof valueType === 'string' ? valueType : (valueType as { name: string }).name,
+    valueType: valueType.name,
+    valueTypeArgs: valueType.args,
     receiveTimeoutMs: toTimeout(common.receive_timeout_ms),
     maxUnackedMessages: (common.max_unacked_messages as number | undefined) ?? DEFAULT_MAX_UNACKED,
     maxMessageSize: (common.max_message_size as number | undefined) ?? DEFAULT_MAX_MESSAGE_SIZE,

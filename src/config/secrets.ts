@@ -68,7 +68,8 @@ function containsSecret(value: unknown): boolean {
   return Object.values(value).some(containsSecret);
 }
 
-function loadPrivateKey(source: SecretKeySource, where: string): KeyObject {
+/** The user's RSA private key; InvalidConfigError naming `where` (what needs it) when unreadable. */
+export function loadPrivateKey(source: SecretKeySource, where: string): KeyObject {
   const path = source.path ?? defaultPrivateKeyPath();
   const passphrase = source.passphrase ?? process.env.SINETSTREAM_PRIVATE_KEY_PASSPHRASE;
   try {
@@ -90,6 +91,24 @@ export function decryptSecret(
   key: KeyObject,
   where: string,
 ): string | Uint8Array {
+  return textIfUtf8(decryptSecretBytes(secret, key, where));
+}
+
+/** A decrypted value as text when it is valid UTF-8, else as the bytes. */
+export function textIfUtf8(plaintext: Uint8Array): string | Uint8Array {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
+  } catch {
+    return plaintext;
+  }
+}
+
+/** The plaintext as bytes, whatever it holds (a raw AES key must never become text). */
+export function decryptSecretBytes(
+  secret: EncryptedSecret,
+  key: KeyObject,
+  where: string,
+): Uint8Array {
   const data = Buffer.from(secret.ciphertext, 'base64');
   const keyBytes = (key.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
   const fail = (reason: string, cause?: unknown): never => {
@@ -101,16 +120,10 @@ export function decryptSecret(
   if (!data.subarray(0, HEADER.length).equals(HEADER)) {
     fail(`unsupported header ${data.subarray(0, HEADER.length).toString('hex')} (want 00010101)`);
   }
-  let plaintext: Buffer;
   try {
-    plaintext = openSealed(data, key, keyBytes);
+    return new Uint8Array(openSealed(data, key, keyBytes));
   } catch (error) {
     return fail('it was not encrypted for this private key, or it is damaged', error);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
-  } catch {
-    return new Uint8Array(plaintext);
   }
 }
 

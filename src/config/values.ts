@@ -88,8 +88,12 @@ export const COMMON_KEY_CHECKS: Readonly<Record<string, { check: Check; expected
     expected: 'a name or 0, 1, 2',
   },
   value_type: {
-    check: (v) => typeof v === 'string' || (isMapping(v) && typeof v.name === 'string'),
-    expected: 'a string',
+    check: (v) =>
+      typeof v === 'string' ||
+      (isMapping(v) &&
+        (v.name === undefined || typeof v.name === 'string') &&
+        (v.args === undefined || v.args === null || isMapping(v.args))),
+    expected: 'a name, or a mapping of name and args',
   },
   receive_timeout_ms: { check: isTimeout, expected: 'a number of milliseconds' },
   max_unacked_messages: {
@@ -107,5 +111,5 @@ export const COMMON_KEY_CHECKS: Readonly<Record<string, { check: Check; expected
   crypto: { check: isMapping, expected: 'a mapping' },
   tls: { check: (v) => isBoolean(v) || isMapping(v), expected: 'true, false or a mapping' },
   message_format: { check: (v) => v === 2 || v === 3, expected: '2 or 3' },
-  plugin: { check: isString, expected: 'a module name' },
+  plugin: { check: isStringOrList, expected: 'a module name or a list of them' },
 };

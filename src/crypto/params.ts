@@ -100,19 +100,21 @@ async function readPassword(key: string, password: unknown): Promise<Secret> {
   throw invalid(key, 'must be a string, {value: string} or {path: file}');
 }
 
-function rawKey(key: string, value: Uint8Array, keyBytes: number): Secret {
-  if (value.length !== keyBytes) {
+function rawKey(key: string, value: Uint8Array | Secret, keyBytes: number): Secret {
+  const secret = value instanceof Secret ? value : new Secret(value);
+  const length = secret.reveal().length;
+  if (length !== keyBytes) {
     throw invalid(
       key,
-      `must be ${keyBytes} bytes for key_length ${keyBytes * 8}, got ${value.length} bytes`,
+      `must be ${keyBytes} bytes for key_length ${keyBytes * 8}, got ${length} bytes`,
     );
   }
-  return new Secret(value);
+  return secret;
 }
 
-/** A `_keys` entry: bytes are a raw key, anything else a password. */
+/** A `_keys` entry: bytes (or a Secret, as the config server's keys are) are a raw key, anything else a password. */
 async function versionKey(key: string, value: unknown, keyBytes: number): Promise<KeySource> {
-  return value instanceof Uint8Array
+  return value instanceof Uint8Array || value instanceof Secret
     ? { kind: 'key', secret: rawKey(key, value, keyBytes) }
     : { kind: 'password', secret: await readPassword(key, value) };
 }
@@ -150,7 +152,7 @@ async function readKeys(crypto: Readonly<Record<string, unknown>>, keyBytes: num
   }
   if (crypto._keys != null) return readKeyVersions(crypto._keys, keyBytes);
   if (crypto.key != null) {
-    if (!(crypto.key instanceof Uint8Array)) {
+    if (!(crypto.key instanceof Uint8Array) && !(crypto.key instanceof Secret)) {
       throw invalid('key', 'must be bytes (in YAML: !!binary <base64>)');
     }
     return new Map([[1, { kind: 'key', secret: rawKey('key', crypto.key, keyBytes) } as const]]);

@@ -185,15 +185,25 @@ export class ClientTracing {
   }
 }
 
-/** The conventions' instruments, fed by every reader and writer. */
+/**
+ * The meter of a registered meter provider, or `undefined` without one: then every instrument
+ * would be a no-op that still costs a wrapper around each publish and message. Unlike traces,
+ * the API has no proxy for metrics, so instruments made before a provider is registered stay
+ * no-ops; asked at each open, as docs/observability.md says to register first.
+ */
+export function registeredMeter(api: OpenTelemetry): OpenTelemetryApi.Meter | undefined {
+  const meter = api.metrics.getMeter('sinetstream');
+  return meter === api.createNoopMeter() ? undefined : meter;
+}
+
+/** The conventions' instruments on one meter, fed by every reader and writer. */
 export class OpenTelemetryMetrics implements MessageSink {
   readonly #sent: OpenTelemetryApi.Counter;
   readonly #consumed: OpenTelemetryApi.Counter;
   readonly #operationDuration: OpenTelemetryApi.Histogram;
   readonly #processDuration: OpenTelemetryApi.Histogram;
 
-  constructor(api: OpenTelemetry) {
-    const meter = api.metrics.getMeter('sinetstream');
+  constructor(meter: OpenTelemetryApi.Meter) {
     const advice = { explicitBucketBoundaries: DURATION_BUCKETS };
     this.#sent = meter.createCounter('messaging.client.sent.messages', {
       description: 'Messages a writer sent',
@@ -204,7 +214,8 @@ export class OpenTelemetryMetrics implements MessageSink {
       unit: '{message}',
     });
     this.#operationDuration = meter.createHistogram('messaging.client.operation.duration', {
-      description: 'How long a publish took, until the broker had the message',
+      description:
+        'How long a publish took (until the broker had the message) or a receive (until a message came)',
       unit: 's',
       advice,
     });
@@ -224,6 +235,11 @@ export class OpenTelemetryMetrics implements MessageSink {
       ...(identity.consumerGroup !== undefined ? { [CONSUMER_GROUP]: identity.consumerGroup } : {}),
     };
     const failed = (type: string): Attributes => ({ ...attributes, [ERROR_TYPE]: type });
+    const receive: Attributes = {
+      ...attributes,
+      [OPERATION_TYPE]: 'receive',
+      [OPERATION_NAME]: 'receive',
+    };
     return {
       sent: (_bytes, seconds) => {
         this.#sent.add(1, attributes);
@@ -233,7 +249,10 @@ export class OpenTelemetryMetrics implements MessageSink {
         this.#sent.add(1, failed(type));
         this.#operationDuration.record(seconds, failed(type));
       },
-      consumed: () => this.#consumed.add(1, attributes),
+      consumed: (_bytes, receiveSeconds) => {
+        this.#consumed.add(1, attributes);
+        if (receiveSeconds !== undefined) this.#operationDuration.record(receiveSeconds, receive);
+      },
       processed: (seconds) => this.#processDuration.record(seconds, attributes),
       readFailed: (type) => this.#consumed.add(1, failed(type)),
     };

@@ -78,8 +78,8 @@ class PrometheusSink implements MessageSink {
     });
     this.#operationDuration = new client.Histogram({
       name: 'messaging_client_operation_duration_seconds',
-      help: 'How long a publish took, until the broker had the message',
-      labelNames,
+      help: 'How long a publish took (until the broker had the message) or a receive (until a message came)',
+      labelNames: [...labelNames, 'operation'],
       buckets: DURATION_BUCKETS,
       registers,
     });
@@ -102,7 +102,8 @@ class PrometheusSink implements MessageSink {
     const sent = this.#sent.labels(labels);
     const consumed = this.#consumed.labels(labels);
     const bytes = this.#bytes.labels({ ...labels, role });
-    const operation = this.#operationDuration.labels(labels);
+    const operation = this.#operationDuration.labels({ ...labels, operation: 'publish' });
+    const receive = this.#operationDuration.labels({ ...labels, operation: 'receive' });
     const processing = this.#processDuration.labels(labels);
     const failed = (errorType: string) =>
       this.#errors.inc({ ...labels, role, error_type: errorType });
@@ -116,9 +117,10 @@ class PrometheusSink implements MessageSink {
         failed(errorType);
         operation.observe(seconds);
       },
-      consumed: (size) => {
+      consumed: (size, receiveSeconds) => {
         consumed.inc();
         bytes.inc(size);
+        if (receiveSeconds !== undefined) receive.observe(receiveSeconds);
       },
       processed: (seconds) => processing.observe(seconds),
       readFailed: failed,

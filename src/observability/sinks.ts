@@ -19,7 +19,11 @@ export interface ClientIdentity {
 export interface BoundSink {
   sent(bytes: number, seconds: number): void;
   sendFailed(errorType: string, seconds: number): void;
-  consumed(bytes: number): void;
+  /**
+   * A message handed to the user; `receiveSeconds` is how long the receive that returned it
+   * took, for a message the user asked for (`for await`), not one pushed to a handler.
+   */
+  consumed(bytes: number, receiveSeconds: number | undefined): void;
   processed(seconds: number): void;
   readFailed(errorType: string): void;
 }

@@ -1,19 +1,27 @@
+import type { Meter } from '@opentelemetry/api';
 import type { MessageHeaders, ReceivedMessage } from '../spi/types.js';
 import {
   ClientTracing,
   errorType,
   loadOpenTelemetry,
+  type OpenTelemetry,
   OpenTelemetryMetrics,
   type Processing,
+  registeredMeter,
   tracerRegistered,
 } from './opentelemetry.js';
 import { type BoundSink, type ClientIdentity, type MessageSink, processSinks } from './sinks.js';
 
-let openTelemetryMetrics: Promise<MessageSink | undefined> | undefined;
+/** The instruments of the meter provider registered when a client last opened. */
+let openTelemetryMetrics: { meter: Meter; sink: MessageSink } | undefined;
 
-function openTelemetrySink(): Promise<MessageSink | undefined> {
-  openTelemetryMetrics ??= loadOpenTelemetry().then((api) => api && new OpenTelemetryMetrics(api));
-  return openTelemetryMetrics;
+function openTelemetrySink(api: OpenTelemetry): MessageSink | undefined {
+  const meter = registeredMeter(api);
+  if (meter === undefined) return undefined;
+  if (openTelemetryMetrics?.meter !== meter) {
+    openTelemetryMetrics = { meter, sink: new OpenTelemetryMetrics(meter) };
+  }
+  return openTelemetryMetrics.sink;
 }
 
 /** A message the user holds, as spans and durations see it. */
@@ -41,11 +49,13 @@ export class ClientTelemetry {
     role: 'reader' | 'writer',
   ): Promise<ClientTelemetry | undefined> {
     const api = await loadOpenTelemetry();
-    const openTelemetry = await openTelemetrySink();
+    const openTelemetry = api && openTelemetrySink(api);
     const sinks = [...(openTelemetry ? [openTelemetry] : []), ...processSinks];
-    if (!api && sinks.length === 0) return undefined;
+    const tracing =
+      api && tracerRegistered(api) ? new ClientTracing(api, identity, role) : undefined;
+    if (!tracing && sinks.length === 0) return undefined;
     return new ClientTelemetry(
-      api && tracerRegistered(api) ? new ClientTracing(api, identity, role) : undefined,
+      tracing,
       sinks.map((sink) => sink.bind(identity, role)),
     );
   }
@@ -73,10 +83,15 @@ export class ClientTelemetry {
     for (const sink of this.#sinks) sink.sent(bodySize, seconds);
   }
 
-  /** A message handed to the user: its `process` span and the consumed counter. */
-  consume(received: ReceivedMessage): HeldMessage {
+  /**
+   * A message handed to the user: its `process` span and the consumed counter, and with
+   * `receiveStarted` (a `performance.now()`), the duration of the receive that returned it.
+   */
+  consume(received: ReceivedMessage, receiveStarted?: number): HeldMessage {
     const bodySize = received.bytes.length;
-    for (const sink of this.#sinks) sink.consumed(bodySize);
+    const receiveSeconds =
+      receiveStarted === undefined ? undefined : (performance.now() - receiveStarted) / 1000;
+    for (const sink of this.#sinks) sink.consumed(bodySize, receiveSeconds);
     const processing: Processing | undefined = this.#tracing?.process(
       received.topic,
       bodySize,

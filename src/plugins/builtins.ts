@@ -2,6 +2,7 @@ import { gzipCompression } from '../compression/gzip.js';
 import { PluginRegistry } from '../spi/registry.js';
 import type { BrokerPlugin } from '../spi/types.js';
 import { byteArrayValueType, textValueType } from '../value-types/index.js';
+import { findInstalledPlugin } from './discover.js';
 import { memoryPlugin } from './memory/index.js';
 
 /** Imports a built-in plugin only when a service first uses its type. */
@@ -9,9 +10,13 @@ function lazy(load: () => Promise<{ plugin: BrokerPlugin }>): () => Promise<Brok
   return async () => (await load()).plugin;
 }
 
-/** A registry holding every built-in plugin; broker clients are imported on first use only. */
+/**
+ * A registry holding every built-in plugin (broker clients are imported on first use only),
+ * which also finds plugins in installed packages that declare them in their package.json
+ * (`"sinetstream": { "brokerTypes": [...], "valueTypes": [...], "compressions": [...] }`).
+ */
 export function createRegistry(): PluginRegistry {
-  return new PluginRegistry()
+  return new PluginRegistry((kind, name) => findInstalledPlugin(kind, name))
     .registerBroker('memory', memoryPlugin)
     .registerBroker(
       'kafka',
@@ -35,6 +40,14 @@ export function createRegistry(): PluginRegistry {
     )
     .registerValueType('byte_array', byteArrayValueType)
     .registerValueType('text', textValueType)
+    .registerValueType(
+      'ndarray',
+      async () => (await import('../value-types/ndarray.js')).ndarrayValueType,
+    )
+    .registerValueType(
+      'image',
+      async () => (await import('../value-types/image.js')).imageValueType,
+    )
     .registerCompression('gzip', gzipCompression)
     .registerCompression(
       'zstd',

@@ -2,6 +2,7 @@
 
 export { Secret } from '../crypto/secret.js';
 export * from '../errors.js';
+export type { PluginManifest } from '../plugins/discover.js';
 export {
   type BackoffSettings,
   backoffDelay,
@@ -31,6 +32,13 @@ export {
   paramsOf,
 } from './parameters.js';
 export { closestName, type ReadParametersOptions, readParameters } from './read-parameters.js';
-export { type Lazy, type PluginBundle, type PluginModule, PluginRegistry } from './registry.js';
+export {
+  type Lazy,
+  type PluginBundle,
+  type PluginFinder,
+  type PluginKind,
+  type PluginModule,
+  PluginRegistry,
+} from './registry.js';
 export { nodeTlsOptions } from './tls.js';
 export type * from './types.js';

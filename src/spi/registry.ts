@@ -10,6 +10,18 @@ export interface PluginModule {
   plugins?: PluginBundle;
 }
 
+/** The three kinds of plugin a registry holds. */
+export type PluginKind = 'broker' | 'valueType' | 'compression';
+
+/**
+ * Looks for a plugin the registry does not hold, e.g. in installed packages (what
+ * `createRegistry()` does); resolves to the module that provides it, or undefined.
+ */
+export type PluginFinder = (
+  kind: PluginKind,
+  name: string,
+) => Promise<{ module: PluginModule; from: string } | undefined>;
+
 /** One plugin, or several of any kind. */
 export type PluginBundle =
   | BrokerPlugin
@@ -59,6 +71,12 @@ export class PluginRegistry {
   readonly #brokers = new LazyTable<BrokerPlugin>();
   readonly #valueTypes = new LazyTable<ValueTypePlugin>();
   readonly #compressions = new LazyTable<CompressionPlugin>();
+  readonly #finder: PluginFinder | undefined;
+
+  /** `finder` is asked for a name the registry does not hold; its module is then registered. */
+  constructor(finder?: PluginFinder) {
+    this.#finder = finder;
+  }
 
   /** Adds a broker plugin for a service `type`, or a loader that imports it on first use. */
   registerBroker(type: string, plugin: Lazy<BrokerPlugin>): this {
@@ -96,7 +114,7 @@ export class PluginRegistry {
 
   /** A copy that can be extended without touching this registry. */
   clone(): PluginRegistry {
-    const copy = new PluginRegistry();
+    const copy = new PluginRegistry(this.#finder);
     copy.#brokers.copyFrom(this.#brokers);
     copy.#valueTypes.copyFrom(this.#valueTypes);
     copy.#compressions.copyFrom(this.#compressions);
@@ -120,10 +138,10 @@ export class PluginRegistry {
 
   /** The plugin of a broker type, loaded if need be; UnsupportedServiceTypeError if none. */
   async broker(type: string, service = '?'): Promise<BrokerPlugin> {
-    const plugin = await this.#brokers.get(type);
+    const plugin = await this.#lookUp('broker', this.#brokers, type);
     if (!plugin) {
       throw new UnsupportedServiceTypeError(
-        `service "${service}": no broker plugin for type "${type}" (known: ${this.brokerTypes().join(', ')})`,
+        `service "${service}": no broker plugin for type "${type}" (known: ${this.brokerTypes().join(', ')}; ${NOT_INSTALLED})`,
       );
     }
     return plugin;
@@ -131,10 +149,10 @@ export class PluginRegistry {
 
   /** The plugin of a value type; InvalidArgumentError if none. */
   async valueType(name: string): Promise<ValueTypePlugin> {
-    const plugin = await this.#valueTypes.get(name);
+    const plugin = await this.#lookUp('valueType', this.#valueTypes, name);
     if (!plugin) {
       throw new InvalidArgumentError(
-        `value_type: unknown "${name}" (known: ${this.valueTypeNames().join(', ')})`,
+        `value_type: unknown "${name}" (known: ${this.valueTypeNames().join(', ')}; ${NOT_INSTALLED})`,
       );
     }
     return plugin;
@@ -142,12 +160,28 @@ export class PluginRegistry {
 
   /** The plugin of a compression algorithm; InvalidArgumentError if none. */
   async compression(name: string): Promise<CompressionPlugin> {
-    const plugin = await this.#compressions.get(name);
+    const plugin = await this.#lookUp('compression', this.#compressions, name);
     if (!plugin) {
       throw new InvalidArgumentError(
-        `compression.algorithm: unknown "${name}" (known: ${this.compressionNames().join(', ')})`,
+        `compression.algorithm: unknown "${name}" (known: ${this.compressionNames().join(', ')}; ${NOT_INSTALLED})`,
       );
     }
     return plugin;
   }
+
+  /** From the table, else from the module the finder finds (registered here for next time). */
+  async #lookUp<T>(kind: PluginKind, table: LazyTable<T>, name: string): Promise<T | undefined> {
+    if (table.has(name) || !this.#finder) return table.get(name);
+    const found = await this.#finder(kind, name);
+    if (!found) return undefined;
+    this.registerModule(found.module, found.from);
+    if (!table.has(name)) {
+      throw new UnsupportedServiceTypeError(
+        `plugin package ${found.from} declares ${kind} "${name}" in its package.json, and exports no such plugin`,
+      );
+    }
+    return table.get(name);
+  }
 }
+
+const NOT_INSTALLED = 'no installed package declares it in package.json "sinetstream"';

@@ -193,19 +193,44 @@ export interface BrokerPlugin {
    * them from version 5 only). Absent: none.
    */
   readonly headers?: HeaderSupport | ((context: PluginContext) => HeaderSupport);
+  /**
+   * Why `topic` cannot be a writer's (`role: 'writer'`) or a reader's topic on this broker,
+   * or `undefined` when it can. Core asks before the reader or writer is created and refuses
+   * the open with InvalidArgumentError naming the topic and the reason, so that a topic the
+   * broker would refuse fails at once rather than at the first publish, or never.
+   */
+  topicProblem?(topic: string, role: 'reader' | 'writer'): string | undefined;
   /** A writer for one topic; core opens it. */
   createWriter(context: WriterContext): PluginWriter;
   /** A reader of the context's topics; core opens it. */
   createReader(context: ReaderContext): PluginReader;
 }
 
-/** A value type: how user values become bytes and back (`value_type` in the config). */
-export interface ValueTypePlugin<T = unknown> {
-  readonly name: string;
-  /** The value as bytes (what the envelope carries). */
+/** How values of one value type become bytes and back. */
+export interface ValueTypeCodec<T = unknown> {
+  /** The value as bytes (what the envelope carries); InvalidArgumentError for a value it cannot take. */
   serialize(value: T): Uint8Array;
-  /** The value the bytes stand for; throws on bytes that are not one. */
+  /** The value the bytes stand for; InvalidMessageError on bytes that are not one. */
   deserialize(bytes: Uint8Array): T;
+}
+
+/**
+ * A value type (`value_type` in the config). Its own `serialize` and `deserialize` serve
+ * when the config gives no args; `value_type: {name, args}` (upstream's long form) makes core
+ * check `args` against `parameters`, as a broker's are (a wrong type is an
+ * InvalidArgumentError naming the key, an unknown key a warning), and use `withArgs`.
+ */
+export interface ValueTypePlugin<T = unknown> extends ValueTypeCodec<T> {
+  /** The `value_type` name, e.g. `ndarray`. */
+  readonly name: string;
+  /** Every arg it takes; absent: args are handed to `withArgs` unchecked. */
+  readonly parameters?: ParamDeclarations;
+  /**
+   * The codec for these args (checked, defaults applied); `logger` takes warnings about args
+   * it accepts but cannot honour. Absent: the value type takes no args, and core warns about
+   * any given.
+   */
+  withArgs?(args: Readonly<Record<string, unknown>>, logger: Logger): ValueTypeCodec<T>;
 }
 
 /** One configured compressor; both directions are synchronous so the per-message path stays cheap. */

@@ -2,11 +2,11 @@
  * Byte compatibility with SINETStream 1.10 (Python, from PyPI), both directions, over the
  * whole matrix in test/interop/matrix.ts. Needs the venv from scripts/python/setup.sh.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createMessageDecoder, createMessageEncoder } from '../../src/api/codec.js';
 import { InvalidMessageError } from '../../src/errors.js';
 import { type Case, cases, type Params, withWrongSecret } from './matrix.js';
-import { fromPy, type PyReply, type PyRequest, runPython, toPy } from './python.js';
+import { fromPy, pythonBatch, toPy } from './python.js';
 
 /** Our public codec, configured with the same parameters the Python side gets. */
 function codecOptions(params: Params) {
@@ -59,26 +59,6 @@ function pythonReaderParams(params: Params): Params {
 
 function plainEnvelope(params: Params): boolean {
   return params.data_encryption !== true && params.data_compression !== true;
-}
-
-/**
- * Runs the Python side once for the enclosing describe block. A failure there (no venv, say)
- * fails every case with its message rather than leaving them skipped.
- */
-function pythonBatch(build: () => Promise<PyRequest[]>): (index: number) => PyReply {
-  let replies: PyReply[] = [];
-  let failure: unknown;
-  beforeAll(async () => {
-    try {
-      replies = await runPython(await build());
-    } catch (error) {
-      failure = error;
-    }
-  }, 120_000);
-  return (index) => {
-    if (failure) throw failure;
-    return replies[index]!;
-  };
 }
 
 const matrix: Case[] = cases();

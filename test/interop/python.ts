@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { beforeAll } from 'vitest';
 import type { Params } from './matrix.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -67,4 +68,24 @@ export async function runPython(requests: readonly PyRequest[]): Promise<PyReply
     );
   }
   return lines.map((line) => JSON.parse(line) as PyReply);
+}
+
+/**
+ * Runs the Python side once for the enclosing describe block. A failure there (no venv, say)
+ * fails every case with its message rather than leaving them skipped.
+ */
+export function pythonBatch(build: () => Promise<PyRequest[]>): (index: number) => PyReply {
+  let replies: PyReply[] = [];
+  let failure: unknown;
+  beforeAll(async () => {
+    try {
+      replies = await runPython(await build());
+    } catch (error) {
+      failure = error;
+    }
+  }, 120_000);
+  return (index) => {
+    if (failure) throw failure;
+    return replies[index]!;
+  };
 }

@@ -7,9 +7,11 @@ import { expectTypeOf } from 'vitest';
 import {
   AsyncMessageReader,
   AsyncMessageWriter,
+  type Image,
   type Message,
   MessageReader,
   MessageWriter,
+  type Ndarray,
   type ReaderOptions,
   type ServiceTypeName,
   type ValueTypeName,
@@ -57,8 +59,15 @@ export function typeArgumentsAndSerializersStillWork(): void {
 export function pluginValueTypesJoinByDeclarationMerging(): void {
   const points = new MessageWriter({ valueType: 'point' });
   expectTypeOf(points.publish).parameter(0).toEqualTypeOf<{ x: number; y: number }>();
-  const unknownPlugin = new MessageReader({ valueType: 'image' });
+  const unknownPlugin = new MessageReader({ valueType: 'pigeon-photo' });
   expectTypeOf<ValueOfReader<typeof unknownPlugin>>().toEqualTypeOf<Uint8Array>();
+}
+
+export function builtInImageAndNdarrayTypeTheirValues(): void {
+  const frames = new MessageReader({ valueType: 'image' });
+  expectTypeOf<ValueOfReader<typeof frames>>().toEqualTypeOf<Image>();
+  const arrays = new MessageWriter({ valueType: 'ndarray' });
+  expectTypeOf(arrays.publish).parameter(0).toEqualTypeOf<Ndarray>();
 }
 
 export function typeAndValueTypeNameTheKnownOnes(): void {

@@ -1,15 +1,21 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The built CLI, as `npx sinetstream` runs it (npm run build first).
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
-function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], (error, _stdout, stderr) => {
+    const options = { env: { ...process.env, ...env } };
+    execFile(process.execPath, [cli, ...args], options, (error, _stdout, stderr) => {
       resolve({ code: error ? (error.code as number) : 0, stderr });
     });
   });
@@ -26,11 +32,12 @@ describe('sinetstream CLI', () => {
     expect(timeout.stderr).toContain('expected a number of milliseconds, got "soon"');
   });
 
-  it('-c NAME says the config server is not there, unless -nc (which upstream ignores it with)', async () => {
-    const server = await runCli(['write', '-c', 'my-config', '-m', 'x']);
+  it('-c NAME asks the config server, which needs auth.json; -nc ignores -c, as upstream', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sinetstream-home-'));
+    const server = await runCli(['write', '-c', 'my-config', '-m', 'x'], { HOME: home });
     expect(server.code).toBe(1);
     expect(server.stderr).toContain(
-      '-c my-config: the SINETStream config server is not available in this version',
+      'config "my-config" names a config on the SINETStream config server, which needs the API key file',
     );
     const noConfig = await runCli(['write', '-nc', 'type=memory', 'topic=t', '-c', 'x', '-m', 'x']);
     expect(noConfig.stderr).toContain('wrote 1 message(s) to t');

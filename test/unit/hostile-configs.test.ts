@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -66,6 +67,40 @@ describe('every file of the hostile config corpus', () => {
   it('neither a __proto__ nor a constructor key changed any prototype', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
+describe('YAML nested far too deep (100 KB of it)', () => {
+  const service = 'header: {version: 3}\nconfig:\n  s:\n    type: memory\n    topic: t\n';
+  const deep = 50_000;
+  it.each([
+    ['flow sequences', `    type_spec:\n      x: ${'['.repeat(deep)}${']'.repeat(deep)}\n`, 7],
+    ['flow mappings', `    type_spec: ${'{a: '.repeat(deep / 2)}1${'}'.repeat(deep / 2)}\n`, 6],
+    ['compact block sequences', `    type_spec:\n      x:\n        ${'- '.repeat(deep)}x\n`, 8],
+    ['explicit keys', `    type_spec:\n      x:\n        ${'? '.repeat(deep)}x\n`, 8],
+  ])('%s: InvalidConfigError naming the nesting and where', async (_, body, line) => {
+    const dir = mkdtempSync(join(tmpdir(), 'deep-yaml-'));
+    const configFile = join(dir, 'config.yml');
+    writeFileSync(configFile, service + body);
+    const { errors } = await attempt({ configFile });
+    expect(errors).toHaveLength(2);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(InvalidConfigError);
+      expect((error as Error).message).toMatch(
+        new RegExp(`YAML nested more than 128 collections deep at line ${line}, column \\d+`),
+      );
+    }
+  });
+
+  it('a config nested 65 levels is still parsed, and named by its path', async () => {
+    const config = `${service}    type_spec:\n      x: ${'['.repeat(65)}${']'.repeat(65)}\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'deep-yaml-'));
+    const configFile = join(dir, 'config.yml');
+    writeFileSync(configFile, config);
+    const { errors } = await attempt({ configFile });
+    expect((errors[0] as Error).message).toMatch(
+      /config\.s\.type_spec\.x(\.0)+ is nested more than 64 levels deep/,
+    );
   });
 });
 

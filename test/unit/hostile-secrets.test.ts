@@ -13,6 +13,7 @@ import {
 } from '../../src/index.js';
 import { failure } from '../support/failure.js';
 import { unusedPort } from '../support/net.js';
+import { expectNoSecret as expectNoSecretIn } from '../support/secrets.js';
 
 const CRYPTO_PASSWORD = 'crypto-pw-3f9a1c';
 const KEY_PASSPHRASE = 'tls-passphrase-77be02';
@@ -27,29 +28,8 @@ const crypto = {
   key_derivation: { iteration: 1000 },
 };
 
-/** Every way a program might print the object, deep and hidden parts included. */
-function printed(value: unknown): string {
-  const views = [
-    inspect(value, { depth: Number.POSITIVE_INFINITY, showHidden: true, getters: true }),
-    inspect(value),
-    String(value),
-  ];
-  try {
-    views.push(JSON.stringify(value) ?? '');
-  } catch (error) {
-    views.push(String(error));
-  }
-  if (value instanceof Error) {
-    for (let cause: unknown = value; cause instanceof Error; cause = cause.cause) {
-      views.push(cause.message, cause.stack ?? '');
-    }
-  }
-  return views.join('\n');
-}
-
 function expectNoSecret(value: unknown): void {
-  const text = printed(value);
-  for (const secret of SECRETS) expect(text).not.toContain(secret);
+  expectNoSecretIn(value, SECRETS);
 }
 
 describe('secrets never show in what a program can print', () => {

@@ -14,6 +14,7 @@ import { importOptional } from '../../src/observability/opentelemetry.js';
 import { installOpenTelemetry, summarize } from '../support/tracing.js';
 
 const BLOCK_OPENTELEMETRY = new URL('../support/block-opentelemetry.ts', import.meta.url).pathname;
+const LATE_METER_PROVIDER = new URL('../support/late-meter-provider.ts', import.meta.url).pathname;
 const WITHOUT_OPENTELEMETRY = new URL('../support/without-opentelemetry.ts', import.meta.url)
   .pathname;
 
@@ -107,12 +108,27 @@ describe('metrics for collectors', () => {
       named(name).flatMap((m) => (m as SumMetricData).dataPoints.filter(mine).map((p) => p.value));
     const timed = (name: string) =>
       named(name).flatMap((m) =>
-        (m as HistogramMetricData).dataPoints.filter(mine).map((p) => p.value.count),
+        (m as HistogramMetricData).dataPoints
+          .filter(mine)
+          .map((p) => [p.attributes['messaging.operation.name'], p.value.count]),
       );
     expect(counted('messaging.client.sent.messages')).toEqual([3]);
     expect(counted('messaging.client.consumed.messages')).toEqual([3]);
-    expect(timed('messaging.client.operation.duration')).toEqual([3]);
-    expect(timed('messaging.process.duration')).toEqual([3]);
+    expect(timed('messaging.client.operation.duration')).toEqual([
+      ['publish', 3],
+      ['receive', 3],
+    ]);
+    expect(timed('messaging.process.duration')).toEqual([['process', 3]]);
+  });
+
+  it('counts the writers that open after the program registers its meter provider', () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', LATE_METER_PROVIDER], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.stderr).not.toContain('Error');
+    // Before the provider, instruments would be no-ops: nothing is counted, nothing is kept.
+    expect(JSON.parse(child.stdout)).toEqual({ after: 2 });
   });
 
   it('exposes the same counts as Prometheus series', async () => {
@@ -124,7 +140,12 @@ describe('metrics for collectors', () => {
     expect(text).toContain(
       `sinetstream_message_bytes_total{${labels},role="writer"} ${writer.metrics.msgBytesTotal}`,
     );
-    expect(text).toContain(`messaging_client_operation_duration_seconds_count{${labels}} 5`);
+    expect(text).toContain(
+      `messaging_client_operation_duration_seconds_count{${labels},operation="publish"} 5`,
+    );
+    expect(text).toContain(
+      `messaging_client_operation_duration_seconds_count{${labels},operation="receive"} 5`,
+    );
     expect(text).toContain(`messaging_process_duration_seconds_count{${labels}} 5`);
   });
 });

@@ -235,6 +235,25 @@ const PASSING_CONDITIONS = new Set([
   'amqp:resource-locked',
 ]);
 
+/**
+ * rhea's errors keep their connection, and through its SASL mechanism the password: what
+ * becomes a cause is a copy without it (and so without the rest of the client).
+ */
+export function detached(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null || !Object.hasOwn(error, 'connection')) {
+    return error;
+  }
+  const { connection: _connection, ...fields } = error as Record<string, unknown>;
+  if (!(error instanceof Error)) return fields;
+  const copy = new Error(
+    error.message,
+    error.cause === undefined ? undefined : { cause: detached(error.cause) },
+  );
+  copy.name = error.name;
+  copy.stack = error.stack;
+  return Object.assign(copy, fields);
+}
+
 /** amqp:unauthorized-access (SASL refusal, link refusal) means "not allowed", not "down". */
 export function toSinetError(
   error: unknown,
@@ -250,7 +269,7 @@ export function toSinetError(
   const said = describe(error);
   return classifyError({
     what,
-    error,
+    error: detached(error),
     connecting,
     code,
     kind: /unauthorized|authentication|sasl|forbidden|security/i.test(said)

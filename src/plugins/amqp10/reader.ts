@@ -5,7 +5,13 @@ import { MessageQueue } from '../../spi/message-queue.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
 import { bytesOf } from './body.js';
-import { attached, type OpenedConnection, openConnection, toSinetError } from './connection.js';
+import {
+  attached,
+  detached,
+  type OpenedConnection,
+  openConnection,
+  toSinetError,
+} from './connection.js';
 import { AMQP10_PARAMETERS, type Amqp10Params } from './parameters.js';
 import { addressing, topicOf } from './terminus.js';
 
@@ -86,7 +92,7 @@ export class Amqp10Reader implements PluginReader {
       this.#connections++;
       if (opened.reconnecting()) return;
       const reason = `${this.context.service}: connection lost`;
-      this.#queue.fail(new ConnectionError(reason, { cause: ctx.error }));
+      this.#queue.fail(new ConnectionError(reason, { cause: detached(ctx.error) }));
     });
   }
 
@@ -105,39 +111,30 @@ export class Amqp10Reader implements PluginReader {
       return;
     }
     this.#received++;
+    const connection = this.#connections;
     const received: ReceivedMessage = {
       bytes,
       topic: topicOf(message, this.#prefix, topic),
       raw: message,
       headers: headersFromTable(message.application_properties),
     };
-    if (!this.#ack) {
-      if (!delivery.remote_settled) delivery.accept();
-      this.#enqueue(received, ctx.receiver);
-      return;
-    }
-    const connection = this.#connections;
-    this.#enqueue(
-      {
-        ...received,
-        // Once its connection is gone the broker has taken the delivery back, and its id
-        // means nothing (or another delivery) on the next connection: nothing to accept.
-        settle: () => {
-          if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
-        },
-      },
-      ctx.receiver,
-    );
-  }
-
-  #enqueue(message: ReceivedMessage, link: Receiver | undefined): void {
-    if (link) this.#linkOf.set(message, link);
-    this.#queue.push(message);
+    if (this.#ack) {
+      // Once its connection is gone the broker has taken the delivery back, and its id
+      // means nothing (or another delivery) on the next connection: nothing to accept.
+      received.settle = () => {
+        if (connection === this.#connections && delivery.link.is_open()) delivery.accept();
+      };
+    } else if (!delivery.remote_settled) delivery.accept();
+    // One link needs no record of which link a message came on (a WeakMap entry per message
+    // is old-space work for the collector).
+    if (ctx.receiver && this.#receivers.length > 1) this.#linkOf.set(received, ctx.receiver);
+    this.#queue.push(received);
   }
 
   async receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {
     const message = await this.#queue.receive(options);
-    const link = message && this.#linkOf.get(message);
+    const link =
+      message && (this.#receivers.length > 1 ? this.#linkOf.get(message) : this.#receivers[0]);
     if (link) {
       const taken = (this.#taken.get(link) ?? 0) + 1;
       if (taken < this.#creditStep) this.#taken.set(link, taken);

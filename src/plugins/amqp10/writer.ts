@@ -6,6 +6,7 @@ import { toMessage } from './body.js';
 import {
   attached,
   describe,
+  detached,
   type OpenedConnection,
   openConnection,
   toSinetError,
@@ -94,7 +95,7 @@ export class Amqp10Writer implements PluginWriter {
         return;
       }
       const lost = `${what}: connection lost before the broker had the message`;
-      this.#linkError ??= new ConnectionError(lost, { cause: ctx.error });
+      this.#linkError ??= new ConnectionError(lost, { cause: detached(ctx.error) });
       this.#failAll(this.#linkError);
     });
     this.#opened = opened;

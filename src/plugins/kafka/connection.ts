@@ -2,7 +2,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Admin, type BaseOptions, type SASLOptions } from '@platformatic/kafka';
 import { InvalidArgumentError } from '../../errors.js';
 import { parseBroker } from '../../spi/brokers.js';
-import { type ConnectTarget, errorChain } from '../../spi/errors.js';
+import type { ConnectTarget } from '../../spi/errors.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { KafkaParams } from './parameters.js';
@@ -83,28 +83,14 @@ function tlsOptions(context: PluginContext, params: KafkaParams): TlsOptions {
   });
 }
 
-/** Socket codes of a broker that is not there yet (restarting, starting): worth retrying. */
-const NOT_THERE = new Set([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-
-function notThereYet(error: unknown): boolean {
-  for (const node of errorChain(error)) {
-    if (typeof node.code === 'string' && NOT_THERE.has(node.code)) return true;
-  }
-  return false;
-}
-
 /**
  * Asks every bootstrap broker for metadata once, without the client's retries (which nest:
- * 3 retries a second apart at each of two levels made a non-Kafka port take 15 s to fail).
- * Resolves when one answers, or when one is merely not there yet (the client's retries then
- * wait for it); rejects with the first failure when every broker answered wrongly: a port
- * that is not Kafka's, TLS against plaintext or the other way round, refused credentials.
+ * 3 retries a second apart at each of two levels made a non-Kafka port take 15 s to fail, and
+ * a refused connection 3 to 15 s). Resolves when one answers; otherwise rejects with the first
+ * failure: nothing listening, a port that is not Kafka's, TLS against plaintext or the other
+ * way round, refused credentials. Like the MQTT and AMQP plugins, `open()` does not wait for a
+ * broker that is not there; the error is `retriable` so a caller can retry. Once open, the
+ * client's retries ride out a broker restart.
  */
 export async function probeBrokers(options: ConnectionOptions): Promise<void> {
   const failures = await Promise.all(
@@ -121,6 +107,6 @@ export async function probeBrokers(options: ConnectionOptions): Promise<void> {
       }
     }),
   );
-  if (failures.some((failure) => failure === undefined || notThereYet(failure))) return;
+  if (failures.some((failure) => failure === undefined)) return;
   throw failures[0];
 }

@@ -1,6 +1,7 @@
 import type { BrokerPlugin } from '../../spi/types.js';
 import { KAFKA_PARAMETERS } from './parameters.js';
 import { KafkaReader } from './reader.js';
+import { kafkaTopicProblem } from './topics.js';
 import { KafkaWriter } from './writer.js';
 
 /**
@@ -12,6 +13,7 @@ export const plugin: BrokerPlugin = {
   type: 'kafka',
   parameters: KAFKA_PARAMETERS,
   headers: 'binary',
+  topicProblem: kafkaTopicProblem,
   createWriter: (context) => new KafkaWriter(context),
   createReader: (context) => new KafkaReader(context),
 };

@@ -13,6 +13,7 @@ import persistenceOnLevel from 'aedes-persistence-level';
 import { Level } from 'level';
 import mqttPacket from 'mqtt-packet';
 import { createWebSocketStream, WebSocketServer } from 'ws';
+import { ReceiveMaximumStream } from './receive-maximum.js';
 
 /** Where the embedded broker listens. */
 export interface EmbeddedBrokerOptions {
@@ -140,10 +141,12 @@ export async function startEmbeddedBroker(
       }
     }
   });
-  const tcp = createServer((socket) => aedes.handle(socket));
+  const tcp = createServer((socket) => aedes.handle(new ReceiveMaximumStream(socket)));
   const http = options.wsPort === undefined ? undefined : createHttpServer();
   const wss = http ? new WebSocketServer({ server: http }) : undefined;
-  wss?.on('connection', (socket, request) => aedes.handle(createWebSocketStream(socket), request));
+  wss?.on('connection', (socket, request) =>
+    aedes.handle(new ReceiveMaximumStream(createWebSocketStream(socket)), request),
+  );
   const stop = async () => {
     // Clients first, so their sockets do not hold the servers open.
     await new Promise<void>((resolve) => aedes.close(() => resolve()));

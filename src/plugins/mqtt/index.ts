@@ -2,6 +2,7 @@ import { paramsOf } from '../../spi/parameters.js';
 import type { BrokerPlugin, HeaderSupport, PluginContext } from '../../spi/types.js';
 import { MQTT_PARAMETERS } from './parameters.js';
 import { MqttReader } from './reader.js';
+import { mqttTopicProblem } from './topics.js';
 import { MqttWriter } from './writer.js';
 
 /** Headers travel as MQTT 5 user properties (UTF-8 string pairs); MQTT 3 has nothing like them. */
@@ -21,6 +22,7 @@ export const plugin: BrokerPlugin = {
   type: 'mqtt',
   parameters: MQTT_PARAMETERS,
   headers: headerSupport,
+  topicProblem: mqttTopicProblem,
   createWriter: (context) => new MqttWriter(context),
   createReader: (context) => new MqttReader(context),
 };

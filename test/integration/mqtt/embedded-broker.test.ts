@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import mqttPacket, { type IConnectPacket, type Packet } from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   EMBEDDED_TOPIC_ALIAS_MAXIMUM,
@@ -76,6 +78,56 @@ function crash(client: MqttClient): void {
 }
 
 const payloads = (received: Received[]) => received.map((message) => message.payload);
+
+/**
+ * An MQTT 5 connection driven packet by packet: `request` sends a packet and waits for the
+ * broker's answer to it (SUBACK, PINGRESP, PUBREL).
+ */
+async function rawConnection(properties: IConnectPacket['properties']) {
+  const socket = createConnection(broker.port, '127.0.0.1');
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  const parser = mqttPacket.parser({ protocolVersion: 5 });
+  const received: Packet[] = [];
+  const waiters: (() => void)[] = [];
+  socket.on('data', (chunk) => parser.parse(chunk));
+  parser.on('packet', (packet: Packet) => {
+    received.push(packet);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const send = (packet: Packet) =>
+    socket.write(mqttPacket.generate(packet, { protocolVersion: 5 }));
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise<void>((wake) => waiters.push(wake));
+  };
+  const answers: Partial<Record<Packet['cmd'], Packet['cmd']>> = {
+    connect: 'connack',
+    subscribe: 'suback',
+    pingreq: 'pingresp',
+    pubrec: 'pubrel',
+  };
+  const request = async (packet: Packet) => {
+    const answer = answers[packet.cmd];
+    const before = received.filter(({ cmd }) => cmd === answer).length;
+    send(packet);
+    await until(() => received.filter(({ cmd }) => cmd === answer).length > before);
+  };
+  await request({
+    cmd: 'connect',
+    protocolVersion: 5,
+    clientId: clientId('raw'),
+    clean: true,
+    keepalive: 60,
+    properties,
+  });
+  return {
+    send,
+    request,
+    until,
+    publishes: () => received.filter((packet) => packet.cmd === 'publish'),
+  };
+}
 
 describe.each([4, 5] as const)('embedded broker, MQTT %s', (protocolVersion) => {
   it('delivers QoS 0, 1 and 2 publishes to a QoS 2 subscription, each at its QoS', async () => {
@@ -332,6 +384,36 @@ describe('embedded broker, MQTT 5 only', () => {
     await publisher.publishAsync(t, 'fits', { qos: 1 });
     expect(payloads(await received.take(1))).toEqual(['fits']);
     expect(refusals.some((line) => line.includes('maximum packet size'))).toBe(true);
+  });
+
+  it('keeps no more QoS 1 and 2 messages unacknowledged than the Receive Maximum of the client', async () => {
+    const t = topic('receive-maximum');
+    // A raw connection: MQTT.js itself reads nothing more while a message is unacknowledged,
+    // which would hide what the broker sends.
+    const client = await rawConnection({ receiveMaximum: 2 });
+    await client.request({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: t, qos: 2 }] });
+    const publisher = await connect(v5);
+    const levels = [1, 2, 1, 2, 1] as const;
+    for (const [index, qos] of levels.entries())
+      await publisher.publishAsync(t, `m${index}`, { qos });
+
+    await client.request({ cmd: 'pingreq' });
+    expect(client.publishes().map(({ payload }) => String(payload))).toEqual(['m0', 'm1']);
+
+    for (let next = 0; next < levels.length; next++) {
+      const held = client.publishes()[next] as IPublishPacket;
+      if (held.qos === 1) client.send({ cmd: 'puback', messageId: held.messageId });
+      else {
+        await client.request({ cmd: 'pubrec', messageId: held.messageId });
+        client.send({ cmd: 'pubcomp', messageId: held.messageId });
+      }
+      await client.until(() => client.publishes().length >= Math.min(next + 3, levels.length));
+      await client.request({ cmd: 'pingreq' });
+      expect(client.publishes()).toHaveLength(Math.min(next + 3, levels.length));
+    }
+    expect(client.publishes().map(({ payload }) => String(payload))).toEqual(
+      levels.map((_, index) => `m${index}`),
+    );
   });
 
   it('refuses shared subscriptions with 0x9E and says so in the CONNACK and the log', async () => {
