@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { homeWithPrivateKey } from '../../fixtures/seal-secret.js';
+import { ConfigServerFixture } from '../../support/config-server.js';
 import { createTopic, PLAINTEXT, requireKafka } from '../kafka/helpers.js';
 import { requireMosquitto } from '../mqtt/mosquitto.js';
 import { type Finished, requireUpstreamCli, run, type Side } from './upstream.js';
@@ -86,6 +88,8 @@ interface Case {
   expected: string | Buffer;
   /** The service from `.sinetstream_config.yml` (`-s cmp`) instead of `-nc` parameters. */
   fromConfigFile?: boolean;
+  /** The service from this config on the config server (`-c NAME -s cmp topic=...`). */
+  fromConfigServer?: string;
   /** Bytes another client than SINETStream publishes (MQTT) before the writer writes. */
   foreign?: string;
   /** `read -f out`: the saved files, name (random part as RANDOM) -> content. */
@@ -191,9 +195,11 @@ async function exchange(broker: Broker, c: Case, writer: Side, reader: Side): Pr
     // Version 3, where a broker's own parameters are under type_spec, as without a file.
     `header:\n  version: 3\nconfig:\n  cmp:\n    type: ${broker.type}\n    brokers: ${broker.brokers}\n    topic: ${topic}\n`,
   );
-  const service = c.fromConfigFile
-    ? ['-s', 'cmp']
-    : ['-nc', `type=${broker.type}`, `brokers=${broker.brokers}`, `topic=${topic}`];
+  const service = c.fromConfigServer
+    ? ['-c', c.fromConfigServer, '-s', 'cmp', `topic=${topic}`]
+    : c.fromConfigFile
+      ? ['-s', 'cmp']
+      : ['-nc', `type=${broker.type}`, `brokers=${broker.brokers}`, `topic=${topic}`];
   const argv = (template: string[], extra: string[]) =>
     template.flatMap((arg) => (arg === '{service}' ? [...service, ...extra] : [arg]));
   await broker.prepare(topic, client);
@@ -235,6 +241,56 @@ describe.each(BROKERS)("upstream sinetstream_cli's command lines on $name", (bro
     expect(theirsWrite.reader.stdout).toEqual(Buffer.from(c.expected));
     expect(theirsWrite.saved).toEqual(oursWrite.saved);
     expect(theirsWrite.saved).toEqual(c.saved ?? {});
+  });
+});
+
+describe("upstream sinetstream_cli's -c NAME, a config server's service, on Mosquitto", () => {
+  const broker = BROKERS[0]!;
+  let home: string;
+  let server: ConfigServerFixture;
+
+  beforeAll(async () => {
+    await broker.require();
+    const made = homeWithPrivateKey();
+    home = made.home;
+    server = await ConfigServerFixture.start(made.publicKey);
+    server.writeAuthFile(join(home, '.config', 'sinetstream'));
+    server.configs.set('cmp-config', {
+      config: {
+        header: { version: 3 },
+        config: { cmp: { type: broker.type, brokers: broker.brokers, topic: 'replaced' } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+  // Both find auth.json and the private key under HOME, as upstream's client does.
+  beforeEach(() => vi.stubEnv('HOME', home));
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('write -c NAME -l, read -c NAME: the same output both ways', {
+    timeout: 180_000,
+  }, async () => {
+    const c: Case = {
+      name: '-c',
+      fromConfigServer: 'cmp-config',
+      write: ['write', '-l', '{service}'],
+      input: 'c1\nc2\n',
+      read: ['read', '-t', '-C', '2', '{service}'],
+      expected: received('c1', 'c2'),
+    };
+    const theirsWrite = await exchange(broker, c, 'theirs', 'ours');
+    const oursWrite = await exchange(broker, c, 'ours', 'theirs');
+    for (const { writer, reader } of [theirsWrite, oursWrite]) {
+      expect(writer.code, shown(writer)).toBe(0);
+      expect(reader.code, shown(reader)).toBe(0);
+      expect(reader.stdout.toString()).toBe(c.expected);
+    }
+    expect(
+      server.requests.filter((request) => request.startsWith('GET /api/v1/configs/')),
+    ).toHaveLength(4);
   });
 });
 
