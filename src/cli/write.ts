@@ -74,7 +74,9 @@ export function writeCommand(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const typing = flags.message === undefined && flags.file === undefined && process.stdin.isTTY;
-      const hint = flags.line ? 'one message per line' : 'the whole input is one message';
+      const hint = flags.line
+        ? 'one message per line'
+        : 'the whole input is one message (-l: one per line)';
       process.stderr.write(
         `sinetstream: writing to ${writer.topic} of service ${writer.service}` +
           `${typing ? `: ${hint}, ctrl-d to finish` : ''}\n`,
