@@ -69,7 +69,7 @@ export function configCommand(program: Command): void {
   program
     .command('config')
     .description('show which config file is used, list its services and check them')
-    .option('-c, --config-file <path>', 'check this file instead of the one found')
+    .option('--config-file <path>', 'check this file instead of the one found')
     .action(async (flags: ConfigFlags) => {
       const file = flags.configFile ? readConfigFile(flags.configFile) : findConfigFile();
       if (!file) {

@@ -24,3 +24,10 @@ export function port(value: string): number {
   }
   return number;
 }
+
+export function seconds(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) {
+    throw new InvalidArgumentError(`expected a number of seconds, got "${value}"`);
+  }
+  return Number(value);
+}

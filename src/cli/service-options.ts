@@ -7,8 +7,10 @@ import { InvalidArgumentError } from '../errors.js';
 /** What `read` and `write` accept to name a service or build one on the command line. */
 export interface ServiceFlags {
   service?: string;
-  configFile?: string;
-  config: boolean;
+  /** A path (`--config-file`), or false (`-nc` / `--no-config-file`). */
+  configFile?: string | false;
+  /** A config server name (`-c`), or false (`-n` / `--no-config`). */
+  config?: string | false;
   type?: string;
   brokers?: string;
   topic?: string;
@@ -24,16 +26,33 @@ export interface ServiceFlags {
   passwordFile?: string;
   compression?: string;
   typeSpec: string[];
+  verbose: number;
+  keepGoing?: boolean;
   debug?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const increase = (_: string, previous: number) => previous + 1;
+
+/**
+ * Upstream's `-nc` is one option, where commander reads `-n -c`: it becomes
+ * `--no-config-file`, up to a `--` (after which everything is a parameter).
+ */
+export function upstreamArgv(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((arg, at) => (arg === '-nc' && (end < 0 || at < end) ? '--no-config-file' : arg));
+}
 
 export function addServiceFlags(command: Command): Command {
   return command
     .option('-s, --service <name>', 'service in the config file')
-    .option('-c, --config-file <path>', 'config file to read instead of searching for one')
-    .option('-n, --no-config', 'use no config file: give --type, --brokers, --topic')
+    .option(
+      '-c, --config <name>',
+      'config on the SINETStream config server (docs/config-server.md)',
+    )
+    .option('--config-file <path>', 'config file to read instead of searching for one')
+    .option('--no-config-file', 'use no config file: give type=, brokers=, topic=... (also -nc)')
+    .option('-n, --no-config', 'the same as -nc')
     .option('--type <type>', 'broker type (memory, mqtt, kafka, amqp-0.9.1, amqp-1.0)')
     .option('--brokers <list>', 'host:port[,host:port...]')
     .option('--topic <topic>', 'topic (read: comma-separated list allowed)')
@@ -55,6 +74,8 @@ export function addServiceFlags(command: Command): Command {
     .option('--password-file <file>', 'file holding the message encryption password')
     .option('--compression <algorithm[:level]>', 'compress messages: gzip, zstd or lz4')
     .option('--type-spec <key=value>', 'broker-specific parameter (repeatable)', collect, [])
+    .option('-v, --verbose', 'show stack traces on errors (as --debug)', increase, 0)
+    .option('-k, --keep-going', 'read: go on past a message it cannot read or print')
     .option('--debug', 'show stack traces')
     .argument(
       '[parameters...]',
@@ -91,12 +112,13 @@ export function parseParameters(
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * The value read as YAML; an unknown tag (`!python/object:...`) is refused, as in config
+ * The value read as YAML 1.1; an unknown tag (`!python/object:...`) is refused, as in config
  * files. The parse error is not kept as the cause: it quotes the value, which may be a
  * password.
  */
 function parameterValue(name: string, text: string, what: string): unknown {
-  const document = parseDocument(text, { logLevel: 'silent' });
+  // YAML 1.1, as PyYAML reads it: yes / no / on / off are booleans.
+  const document = parseDocument(text, { logLevel: 'silent', version: '1.1' });
   const problem =
     document.errors[0] ??
     document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
@@ -124,8 +146,11 @@ export function toServiceOptions(
     else typeSpec[key] = value;
   }
   if (flags.service) options.service = flags.service;
-  if (flags.configFile) options.configFile = flags.configFile;
-  if (!flags.config) options.noConfig = true;
+  const noConfig = flags.config === false || flags.configFile === false;
+  if (noConfig) options.noConfig = true;
+  else if (typeof flags.configFile === 'string') options.configFile = flags.configFile;
+  // As upstream, no config at all also means no config server.
+  if (typeof flags.config === 'string' && !noConfig) options.config = flags.config;
   if (flags.type) options.type = flags.type;
   if (flags.brokers) options.brokers = flags.brokers;
   if (flags.topic) options[topicKey] = topicKey === 'topics' ? flags.topic.split(',') : flags.topic;

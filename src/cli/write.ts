@@ -9,7 +9,7 @@ import { addServiceFlags, type ServiceFlags, toServiceOptions } from './service-
 interface WriteFlags extends ServiceFlags {
   message?: string;
   file?: string;
-  whole?: boolean;
+  line?: boolean;
   count?: number;
   header: string[];
   progress?: boolean;
@@ -31,18 +31,26 @@ function headersOf(given: readonly string[]): Map<string, string> | undefined {
   return headers;
 }
 
-async function* messages(flags: WriteFlags, signal: AbortSignal): AsyncGenerator<string | Buffer> {
+async function* messages(
+  flags: WriteFlags,
+  text: boolean,
+  signal: AbortSignal,
+): AsyncGenerator<string | Buffer> {
   if (flags.message !== undefined) yield flags.message;
-  else if (flags.whole) yield await wholeInput(flags.file);
-  else yield* lines(flags.file, signal);
+  else if (flags.line) yield* lines(flags.file, signal);
+  else {
+    const whole = await wholeInput(flags.file, text, signal);
+    if (whole !== undefined) yield whole;
+  }
 }
 
 export function writeCommand(program: Command): void {
   addServiceFlags(program.command('write'))
-    .description('publish messages: each line of stdin (or --file), or --message')
-    .option('-m, --message <text>', 'publish this one message')
-    .option('-f, --file <path>', 'read messages from this file instead of stdin')
-    .option('--whole', 'publish the whole input as one message instead of one per line')
+    .alias('pub')
+    .description('publish stdin (or --file) as one message, each line of it (-l), or --message')
+    .option('-m, --message <text>', 'publish this one text message')
+    .option('-f, --file <path>', 'read the message(s) from this file instead of stdin')
+    .option('-l, --line', 'publish each line as a text message of its own')
     .option('-C, --count <n>', 'stop after n messages', wholeNumber)
     .option('--progress', 'show the progress line at a terminal from the first message')
     .option('--no-progress', 'never show the progress line')
@@ -55,16 +63,20 @@ export function writeCommand(program: Command): void {
     .action(async (parameters: string[], flags: WriteFlags) => {
       const headers = headersOf(flags.header);
       const limit = flags.count ?? Number.POSITIVE_INFINITY;
-      await using writer = await new MessageWriter<string | Uint8Array>(
-        toServiceOptions(flags, parameters, 'topic'),
-      ).open();
+      const options = toServiceOptions(flags, parameters, 'topic');
+      // As upstream: a message given on the command line, or lines, are text.
+      if (flags.message !== undefined || flags.line) options.valueType = 'text';
+      await using writer = await new MessageWriter<string | Uint8Array>(options).open();
+      const text = writer.valueType === 'text';
       // ctrl-c stops reading input at once: a read of stdin does not end by itself.
       const interrupted = new AbortController();
       const stop = () => interrupted.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const typing = flags.message === undefined && flags.file === undefined && process.stdin.isTTY;
-      const hint = flags.whole ? 'the whole input is one message' : 'one message per line';
+      const hint = flags.line
+        ? 'one message per line'
+        : 'the whole input is one message (-l: one per line)';
       process.stderr.write(
         `sinetstream: writing to ${writer.topic} of service ${writer.service}` +
           `${typing ? `: ${hint}, ctrl-d to finish` : ''}\n`,
@@ -72,14 +84,13 @@ export function writeCommand(program: Command): void {
       let sent = 0;
       const shown = progress('sent', progressMode(flags.progress), !typing);
       try {
-        for await (const message of messages(flags, interrupted.signal)) {
+        for await (const message of messages(flags, text, interrupted.signal)) {
           if (sent >= limit || !writer.isOpen) break;
-          const value =
-            writer.valueType === 'text'
-              ? message.toString()
-              : typeof message === 'string'
-                ? Buffer.from(message)
-                : message;
+          const value = text
+            ? message.toString()
+            : typeof message === 'string'
+              ? Buffer.from(message)
+              : message;
           await writer.publish(value, headers ? { headers } : {});
           sent++;
           shown.tick();

@@ -42,8 +42,7 @@ function checkPrivateKey(key: Buffer, passphrase: string | undefined): void {
   } catch (error) {
     // OpenSSL 3 says "interrupted or cancelled" for an encrypted PKCS#8 key without one.
     const encrypted =
-      (error as { code?: unknown }).code === 'ERR_MISSING_PASSPHRASE' ||
-      key.includes('ENCRYPTED');
+      (error as { code?: unknown }).code === 'ERR_MISSING_PASSPHRASE' || key.includes('ENCRYPTED');
     const problem =
       passphrase === undefined && encrypted
         ? 'tls.keyfile: the private key is encrypted; give its passphrase as tls.keyfile_password'

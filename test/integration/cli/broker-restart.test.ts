@@ -23,7 +23,7 @@ describe('the tutorial: stopping the broker mid-run', () => {
     let broker = await startBroker();
     const reader = cli(['read', ...service]);
     await reader.waitFor(/reading restart/);
-    const writer = cli(['write', ...service]);
+    const writer = cli(['write', ...service, '-l']);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     writer.child.stdin.write('before the stop\n');
     await reader.waitFor(/before the stop/);

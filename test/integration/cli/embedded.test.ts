@@ -33,7 +33,7 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
       'json',
     ]);
     await reader.waitFor(/reading cli-json/);
-    const writer = cli(['write', ...service(), '--topic', 'cli-json', '--text'], {
+    const writer = cli(['write', ...service(), '--topic', 'cli-json', '--text', '-l'], {
       input: 'one\ntwo\nthree\n',
     });
     expect(await writer.exited).toBe(0);
@@ -70,10 +70,10 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     });
   });
 
-  it('passes bytes through with --whole and -o raw', async () => {
+  it('passes bytes through as one message (without -l) and -o raw', async () => {
     const reader = cli(['read', ...service(), '--topic', 'cli-raw', '--count', '1', '-o', 'raw']);
     await reader.waitFor(/reading cli-raw/);
-    const writer = cli(['write', ...service(), '--topic', 'cli-raw', '--whole'], {
+    const writer = cli(['write', ...service(), '--topic', 'cli-raw'], {
       input: 'a\nb\n',
     });
     expect(await writer.exited).toBe(0);
@@ -193,6 +193,7 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
       join(ROOT, 'src/cli/main.ts'),
       'write',
       ...args,
+      '-l',
       '-f',
       file,
       '--progress',
@@ -201,7 +202,7 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     expect(await atTerminal.exited).toBe(0);
     expect(atTerminal.stdout).toMatch(/sent [\d,]+ message\(s\), [\d,]+\/s/);
     expect(atTerminal.stdout).toContain('wrote 5000 message(s) to cli-progress');
-    const piped = cli(['write', ...args, '-f', file, '--progress']);
+    const piped = cli(['write', ...args, '-l', '-f', file, '--progress']);
     expect(await piped.exited).toBe(0);
     expect(piped.stderr).not.toMatch(/message\(s\), [\d,]+\/s/);
   });

@@ -26,7 +26,7 @@ describe.each(brokers)('sinetstream CLI on $name', ({ type, address, require }) 
     ];
     const reader = cli(['read', ...service, '--count', '3', '-o', 'json']);
     await reader.waitFor(new RegExp(`reading ${topic}`), 30_000);
-    const writer = cli(['write', ...service], { input: 'a\nb\nc\n' });
+    const writer = cli(['write', ...service, '-l'], { input: 'a\nb\nc\n' });
     expect(await writer.exited).toBe(0);
     expect(await reader.exited).toBe(0);
     const values = reader.stdout
