@@ -1,7 +1,6 @@
-import { gzipCompression } from '../compression/gzip.js';
 import { PluginRegistry } from '../spi/registry.js';
 import type { BrokerPlugin } from '../spi/types.js';
-import { byteArrayValueType, textValueType } from '../value-types/index.js';
+import { registerBuiltinCodecs } from './codecs.js';
 import { findInstalledPlugin } from './discover.js';
 import { memoryPlugin } from './memory/index.js';
 
@@ -16,7 +15,7 @@ function lazy(load: () => Promise<{ plugin: BrokerPlugin }>): () => Promise<Brok
  * (`"sinetstream": { "brokerTypes": [...], "valueTypes": [...], "compressions": [...] }`).
  */
 export function createRegistry(): PluginRegistry {
-  return new PluginRegistry((kind, name) => findInstalledPlugin(kind, name))
+  return registerBuiltinCodecs(new PluginRegistry((kind, name) => findInstalledPlugin(kind, name)))
     .registerBroker('memory', memoryPlugin)
     .registerBroker(
       'kafka',
@@ -37,25 +36,6 @@ export function createRegistry(): PluginRegistry {
     .registerBroker(
       's3',
       lazy(() => import('./s3/index.js')),
-    )
-    .registerValueType('byte_array', byteArrayValueType)
-    .registerValueType('text', textValueType)
-    .registerValueType(
-      'ndarray',
-      async () => (await import('../value-types/ndarray.js')).ndarrayValueType,
-    )
-    .registerValueType(
-      'image',
-      async () => (await import('../value-types/image.js')).imageValueType,
-    )
-    .registerCompression('gzip', gzipCompression)
-    .registerCompression(
-      'zstd',
-      async () => (await import('../compression/zstd.js')).zstdCompression,
-    )
-    .registerCompression(
-      'lz4',
-      async () => (await import('./compression-lz4/index.js')).lz4Compression,
     );
 }
 
