@@ -22,8 +22,9 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import amqp, { type Options } from 'amqplib';
-import rhea, { type Connection, type Delivery, type EventContext } from 'rhea';
+import rhea, { type Connection } from 'rhea';
 import { createMessageEncoder, MessageWriter } from '../src/index.js';
+import { rheaPublisher } from './rhea-publisher.js';
 import { timedSlice } from './slice.js';
 
 const RABBITMQ = { host: '127.0.0.1', port: 5672 };
@@ -178,37 +179,10 @@ async function rawRhea(
   wire: Buffer,
 ): Promise<Side> {
   const connection = rheaConnect(broker);
-  const sender = connection.open_sender({
-    target: { address, capabilities: ['queue'] },
-    snd_settle_mode: 0,
-    autosettle: true,
-  });
-  await once(sender, 'sendable');
-  const outcomes = new Map<Delivery, { resolve(): void; reject(error: Error): void }>();
-  const settle = (ctx: EventContext, error?: Error) => {
-    const outcome = ctx.delivery && outcomes.get(ctx.delivery);
-    if (!outcome || !ctx.delivery) return;
-    outcomes.delete(ctx.delivery);
-    if (error) outcome.reject(error);
-    else outcome.resolve();
-  };
-  sender.on('accepted', (ctx: EventContext) => settle(ctx));
-  for (const name of ['rejected', 'released', 'modified']) {
-    sender.on(name, (ctx: EventContext) => settle(ctx, new Error(`${address}: ${name}`)));
-  }
+  const publish = await rheaPublisher(connection, address, false);
   const body = rhea.message.data_section(wire);
-  let credit: Promise<void> | undefined; // one wait for credit shared by all publishers
   return {
-    send: async () => {
-      while (!sender.sendable()) {
-        credit ??= once(sender, 'sendable').then(() => {
-          credit = undefined;
-        });
-        await credit;
-      }
-      const delivery = sender.send({ to: address, body, durable: true, creation_time: new Date() });
-      await new Promise<void>((resolve, reject) => outcomes.set(delivery, { resolve, reject }));
-    },
+    send: () => publish(body),
     close: async () => {
       connection.close();
       await once(connection, 'connection_close');

@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { Consumer, type Message as KafkaMessage, ProduceAcks, Producer } from '@platformatic/kafka';
 import amqp, { type Channel, type ConsumeMessage } from 'amqplib';
 import mqtt from 'mqtt';
-import rhea, { type Delivery, type EventContext } from 'rhea';
+import rhea, { type EventContext } from 'rhea';
+import { rheaPublisher } from '../rhea-publisher.js';
 import type { Inbox, Send } from './measure.js';
 import { type Consistency, CREDENTIALS, QUEUE_ARGUMENTS, type Target } from './targets.js';
 
@@ -230,42 +231,8 @@ async function rawRhea(
     inbox.take(Buffer.isBuffer(body) ? body : (body.content as Buffer));
   });
   await once(receiver, 'receiver_open');
-  const sender = connection.open_sender({
-    target: { address, capabilities: ['queue'] },
-    snd_settle_mode: settled ? 1 : 0,
-    autosettle: true,
-  });
-  await once(sender, 'sendable');
-  const outcomes = new Map<Delivery, { resolve(): void; reject(error: Error): void }>();
-  const settle = (ctx: EventContext, error?: Error) => {
-    const outcome = ctx.delivery && outcomes.get(ctx.delivery);
-    if (!outcome || !ctx.delivery) return;
-    outcomes.delete(ctx.delivery);
-    if (error) outcome.reject(error);
-    else outcome.resolve();
-  };
-  sender.on('accepted', (ctx: EventContext) => settle(ctx));
-  for (const name of ['rejected', 'released', 'modified']) {
-    sender.on(name, (ctx: EventContext) => settle(ctx, new Error(`${address}: ${name}`)));
-  }
-  let credit: Promise<void> | undefined; // one wait for credit shared by all publishers
-  const send: Send = async (payload) => {
-    while (!sender.sendable()) {
-      credit ??= once(sender, 'sendable').then(() => {
-        credit = undefined;
-      });
-      await credit;
-    }
-    const body = rhea.message.data_section(Buffer.from(payload));
-    const delivery = sender.send({
-      to: address,
-      body,
-      durable: !settled,
-      creation_time: new Date(),
-    });
-    if (settled) return;
-    await new Promise<void>((resolve, reject) => outcomes.set(delivery, { resolve, reject }));
-  };
+  const publish = await rheaPublisher(connection, address, settled);
+  const send: Send = (payload) => publish(rhea.message.data_section(Buffer.from(payload)));
   return {
     sequential: send,
     windowed: send,

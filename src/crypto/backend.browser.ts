@@ -9,6 +9,7 @@ import type { BlockCipher } from './block-cipher.js';
 import { AES_BLOCK } from './cmac.js';
 import { Eax } from './eax.js';
 import type { AesMode, KeyedMode, ModeSpec } from './mode-spec.js';
+import { openPgpMode } from './openpgp.js';
 import type { CryptoParams, KeySource, Prf } from './params.js';
 
 /** An AES key as this platform holds it. */
@@ -102,28 +103,11 @@ function cfb128(aes: BlockCipher, iv: Uint8Array, input: Uint8Array, decrypting:
   return out;
 }
 
-/** PyCryptodome's MODE_OPENPGP, as modes.ts describes it for Node. */
-const OPENPGP: ModeSpec<AesKey> = {
-  ivLength: AES_BLOCK + 2,
-  tagLength: 0,
-  blockAligned: false,
-  withKey(key): KeyedMode {
-    const aes = nobleBlockCipher(key);
-    const zero = new Uint8Array(AES_BLOCK);
-    const dataIv = (carried: Uint8Array) => carried.subarray(2);
-    return {
-      carriedIv(random) {
-        const iv = random.subarray(0, AES_BLOCK);
-        const repeated = new Uint8Array(AES_BLOCK + 2);
-        repeated.set(iv);
-        repeated.set(iv.subarray(-2), AES_BLOCK);
-        return cfb128(aes, zero, repeated, false);
-      },
-      seal: (iv, plain) => ({ ciphertext: cfb128(aes, dataIv(iv), plain, false), tag: EMPTY }),
-      open: (iv, ciphertext) => cfb128(aes, dataIv(iv), ciphertext, true),
-    };
-  },
-};
+/** PyCryptodome's MODE_OPENPGP (openpgp.ts) over noble's one-block AES. */
+const OPENPGP = openPgpMode<AesKey>((key) => {
+  const aes = nobleBlockCipher(key);
+  return (iv, data, decrypting) => cfb128(aes, iv, data, decrypting);
+});
 
 function unauthenticated(
   blockAligned: boolean,

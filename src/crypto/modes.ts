@@ -3,6 +3,7 @@ import { AES_BLOCK } from './cmac.js';
 import { Eax } from './eax.js';
 import type { AesMode, ModeSpec } from './mode-spec.js';
 import { aesAlgorithm, nodeBlockCipher } from './node-aes.js';
+import { openPgpMode } from './openpgp.js';
 
 export { AES_MODES, type AesMode, type KeyedMode, type ModeSpec } from './mode-spec.js';
 
@@ -39,29 +40,9 @@ function cfb128(key: KeyObject, iv: Uint8Array, data: Uint8Array, encrypt: boole
   return Buffer.concat([cipher.update(data), cipher.final()]);
 }
 
-/**
- * PyCryptodome's MODE_OPENPGP (RFC 4880 CFB without the resynchronisation step): the message
- * carries the 16-byte random IV with its last two bytes repeated, encrypted with CFB from a
- * zero IV (18 bytes), and the data is CFB-encrypted from the last 16 of those 18 bytes.
- * PyCryptodome does not check the repeated bytes when decrypting, so neither do we.
- */
-const OPENPGP: ModeSpec<KeyObject> = {
-  ivLength: AES_BLOCK + 2,
-  tagLength: 0,
-  blockAligned: false,
-  withKey(key) {
-    const zero = Buffer.alloc(AES_BLOCK);
-    const dataIv = (carried: Uint8Array) => carried.subarray(2);
-    return {
-      carriedIv(random) {
-        const iv = random.subarray(0, AES_BLOCK);
-        return cfb128(key, zero, Buffer.concat([iv, iv.subarray(-2)]), true);
-      },
-      seal: (iv, plain) => ({ ciphertext: cfb128(key, dataIv(iv), plain, true), tag: EMPTY }),
-      open: (iv, ciphertext) => cfb128(key, dataIv(iv), ciphertext, false),
-    };
-  },
-};
+const OPENPGP = openPgpMode<KeyObject>(
+  (key) => (iv, data, decrypting) => cfb128(key, iv, data, !decrypting),
+);
 
 /*
  * Sizes are PyCryptodome's defaults as SINETStream 1.10 uses them: 16-byte IVs and nonces,

@@ -10,24 +10,11 @@ import {
   InvalidArgumentError,
   InvalidMessageError,
 } from '../../src/index.js';
-import { pythonReaderParams } from '../interop/python-params.js';
+import { codecOptions, pythonReaderParams } from '../interop/python-params.js';
 import { fromBase64, fromJson, toBase64, toHex } from './bytes.js';
 import type { BrowserCase, PyReply } from './vectors.js';
 
 type Params = Record<string, unknown>;
-
-function codecOptions(params: Params) {
-  return {
-    noConfig: true as const,
-    valueType: params.value_type as string,
-    dataEncryption: params.data_encryption === true,
-    crypto: params.crypto as Params | undefined,
-    dataCompression: params.data_compression === true,
-    compression: params.compression as Params | undefined,
-    userDataOnly: params.user_data_only === true,
-    messageFormat: (params.message_format ?? 3) as 2 | 3,
-  };
-}
 
 function comparable(value: unknown): unknown {
   if (value instanceof Uint8Array) return `bytes:${toHex(value)}`;

@@ -7,21 +7,7 @@ import { createMessageDecoder, createMessageEncoder } from '../../src/api/codec.
 import { InvalidArgumentError, InvalidMessageError } from '../../src/errors.js';
 import { type Case, cases, type Params, withWrongSecret } from './matrix.js';
 import { fromPy, pythonBatch, toPy } from './python.js';
-import { pythonReaderParams, pythonWriterParams } from './python-params.js';
-
-/** Our public codec, configured with the same parameters the Python side gets. */
-function codecOptions(params: Params) {
-  return {
-    noConfig: true,
-    valueType: params.value_type as string,
-    dataEncryption: params.data_encryption === true,
-    crypto: params.crypto as Params | undefined,
-    dataCompression: params.data_compression === true,
-    compression: params.compression as Params | undefined,
-    userDataOnly: params.user_data_only === true,
-    messageFormat: (params.message_format ?? 3) as 2 | 3,
-  };
-}
+import { codecOptions, pythonReaderParams, pythonWriterParams } from './python-params.js';
 
 type Encoder = Awaited<ReturnType<typeof createMessageEncoder<string | Uint8Array>>>;
 type Decoder = Awaited<ReturnType<typeof createMessageDecoder<string | Uint8Array>>>;

@@ -34,3 +34,17 @@ export function pythonWriterParams(params: Params): Params {
   const { max_window_size: _size, format: _format, ...writerBlock } = zstd;
   return { ...params, compression: { ...compression, zstd: writerBlock } };
 }
+
+/** Our public codec's options for a case's parameters, the same the Python side gets. */
+export function codecOptions(params: Params) {
+  return {
+    noConfig: true as const,
+    valueType: params.value_type as string,
+    dataEncryption: params.data_encryption === true,
+    crypto: params.crypto as Params | undefined,
+    dataCompression: params.data_compression === true,
+    compression: params.compression as Params | undefined,
+    userDataOnly: params.user_data_only === true,
+    messageFormat: (params.message_format ?? 3) as 2 | 3,
+  };
+}

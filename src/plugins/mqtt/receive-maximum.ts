@@ -53,14 +53,7 @@ export class ReceiveMaximumStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error) => void): void {
-    if (this.#toClient === undefined) {
-      this.#send(chunk, done);
-      return;
-    }
-    this.#toClient.parse(chunk);
-    if (this.#held.length >= HELD_HIGH_WATER_MARK) this.#resumeWrites = () => done();
-    else if (this.#connection.writableNeedDrain) this.#connection.once('drain', () => done());
-    else done();
+    this.#fromBroker(chunk, done);
   }
 
   /**
@@ -72,7 +65,18 @@ export class ReceiveMaximumStream extends Duplex {
     chunks: { chunk: Buffer; encoding: BufferEncoding }[],
     done: (error?: Error) => void,
   ): void {
-    this._write(Buffer.concat(chunks.map(({ chunk }) => chunk)), 'binary', done);
+    this.#fromBroker(Buffer.concat(chunks.map(({ chunk }) => chunk)), done);
+  }
+
+  #fromBroker(chunk: Buffer, done: (error?: Error) => void): void {
+    if (this.#toClient === undefined) {
+      this.#send(chunk, done);
+      return;
+    }
+    this.#toClient.parse(chunk);
+    if (this.#held.length >= HELD_HIGH_WATER_MARK) this.#resumeWrites = () => done();
+    else if (this.#connection.writableNeedDrain) this.#connection.once('drain', () => done());
+    else done();
   }
 
   override _final(done: (error?: Error) => void): void {
