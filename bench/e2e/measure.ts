@@ -11,6 +11,15 @@ export type Send = (payload: Uint8Array) => Promise<void>;
 /** How long a slice waits for a message more before counting the rest as lost. */
 const IDLE_MS = 500;
 
+/**
+ * Messages sent and not yet received, at most, on every side. Without a bound an
+ * AT_MOST_ONCE writer, whose publishes resolve once written, outruns any reader in the same
+ * process, and a slice measures how much the broker drops rather than how fast messages go
+ * through. Mosquitto drops messages for a subscriber that lags, at QoS 1 too, from about
+ * 1,000 (`max_queued_messages`) on this machine: 500 leaves room.
+ */
+export const END_TO_END_CAP = 500;
+
 /** Counts the messages a reader hands over and, when asked, their latency. */
 export class Inbox {
   received = 0;
@@ -19,6 +28,9 @@ export class Inbox {
   #last = 0;
   #target = Infinity;
   #reached: (() => void) | undefined;
+  /** Senders held back by END_TO_END_CAP, each waiting for a count of received messages. */
+  readonly #gates: { count: number; open: () => void }[] = [];
+  #idleTimer: NodeJS.Timeout | undefined;
 
   /** Called by the side's reader with the payload of each message (stamp first). */
   readonly take = (payload: Uint8Array): void => {
@@ -29,7 +41,36 @@ export class Inbox {
       this.#target = Infinity;
       this.#reached?.();
     }
+    if (this.#gates.length > 0) this.#openGates();
   };
+
+  /** Resolves once `count` messages came in all, or after IDLE_MS without one (some lost). */
+  atLeast(count: number): Promise<void> {
+    if (this.received >= count) return Promise.resolve();
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#gates.push({ count, open: resolve });
+    this.#idleTimer ??= setTimeout(this.#checkIdle, IDLE_MS).unref();
+    return promise;
+  }
+
+  /** One timer for all gates: with nothing received for IDLE_MS, the rest are lost. */
+  readonly #checkIdle = (): void => {
+    this.#idleTimer = undefined;
+    if (this.#gates.length === 0) return;
+    const quiet = performance.now() - this.#last;
+    if (quiet >= IDLE_MS) {
+      for (const gate of this.#gates.splice(0)) gate.open();
+      return;
+    }
+    this.#idleTimer = setTimeout(this.#checkIdle, IDLE_MS - quiet).unref();
+  };
+
+  /** Gates open in the order they were made: each waits for more messages than the last. */
+  #openGates(): void {
+    while (this.#gates.length > 0 && this.received >= this.#gates[0]!.count) {
+      this.#gates.shift()!.open();
+    }
+  }
 
   /** When the latest message came (performance.now). */
   get lastAt(): number {
@@ -73,8 +114,8 @@ export interface Throughput {
 }
 
 /**
- * One slice: `window` publishes in flight for about `ms`, timed from the first send until
- * the reader has every message sent.
+ * One slice: `window` publishes in flight, and at most END_TO_END_CAP messages not yet
+ * received, for about `ms`, timed from the first send until the reader has every message sent.
  */
 export async function throughputSlice(
   send: Send,
@@ -87,7 +128,12 @@ export async function throughputSlice(
   const before = inbox.received;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const { sent } = await timedSlice(() => send(payload), window, ms, max);
+  let started = 0;
+  const capped = () => {
+    const limit = before + ++started - END_TO_END_CAP;
+    return inbox.received >= limit ? send(payload) : inbox.atLeast(limit).then(() => send(payload));
+  };
+  const { sent } = await timedSlice(capped, window, ms, max);
   const last = await inbox.until(before + sent);
   const got = inbox.received - before;
   const used = process.cpuUsage(cpu);

@@ -1,8 +1,12 @@
 /**
  * Ours: what a user writes. MessageWriter (sequential) and AsyncMessageWriter (windowed) on
  * one topic, a MessageReader iterating it and handing each value to the inbox.
+ *
+ * The library as a user runs it: the build in dist/ (`npm run build`; the bench scripts run
+ * it first), not src/ through tsx, whose transform wraps every function made at run time in a
+ * naming helper, a cost per message the raw clients, plain JavaScript, do not pay.
  */
-import { AsyncMessageWriter, MessageReader, MessageWriter } from '../../src/index.js';
+import type * as Library from '../../src/index.js';
 import type { Inbox } from './measure.js';
 import type { Endpoint } from './raw.js';
 import { type Consistency, serviceOf, type Target } from './targets.js';
@@ -13,6 +17,7 @@ export async function ours(
   topic: string,
   inbox: Inbox,
 ): Promise<Endpoint> {
+  const { AsyncMessageWriter, MessageReader, MessageWriter } = await library();
   const config = { header: { version: 3 }, config: { bench: serviceOf(target, consistency) } };
   const options = { service: 'bench', config };
   // Opened first: every message published after open reaches it.
@@ -32,4 +37,16 @@ export async function ours(
       await reading;
     },
   };
+}
+
+let loaded: Promise<typeof Library> | undefined;
+
+function library(): Promise<typeof Library> {
+  const built = new URL('../../dist/index.js', import.meta.url).href;
+  loaded ??= import(built).catch((error: unknown) => {
+    throw new Error('bench: no build of the library in dist/; run `npm run build` first', {
+      cause: error,
+    });
+  });
+  return loaded;
 }

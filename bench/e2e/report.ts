@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { latencyChart, throughputChart } from './charts.js';
+import { END_TO_END_CAP } from './measure.js';
 import type { Results, SideName } from './run.js';
 import { type CaseSummary, summarize } from './summary.js';
 
@@ -120,8 +121,10 @@ export async function writeReport(
       'The machine is shared with other work: figures move from run to run, so each ratio is the median of ' +
       `ratios of slices run back to back (${plan.rounds} rounds of ${plan.sliceMs} ms slices, the sides alternating).`,
     '',
-    'End to end: from the first publish of a slice until the reader has every message of it. ' +
-      '*ours* = MessageWriter (seq: one publish at a time) or AsyncMessageWriter (win: the window ' +
+    'End to end: from the first publish of a slice until the reader has every message of it, ' +
+      `with at most ${END_TO_END_CAP} messages sent and not yet received on every side (more, and ` +
+      'Mosquitto drops messages for a subscriber that lags, even at QoS 1). ' +
+      '*ours* = the build in dist/: MessageWriter (seq: one publish at a time) or AsyncMessageWriter (win: the window ' +
       'of publishes in flight) into a MessageReader; *raw* = the client library our plugin wraps ' +
       '(MQTT.js, @platformatic/kafka, amqplib, rhea) with the same settings and payloads as long as ' +
       'ours on the wire; *Python* = SINETStream 1.10 (MessageWriter / AsyncMessageWriter and a ' +
