@@ -95,6 +95,38 @@ function latencyTable(summaries: readonly CaseSummary[]): string[] {
 }
 
 /**
+ * Per profiled slice, µs of this process's time per message by whose code: the gap between
+ * ours and raw, line by line.
+ */
+function timeSharesSection(profiles: Results['profiles']): string[] {
+  if (profiles.length === 0) return [];
+  const owners = [...new Set(profiles.flatMap((p) => p.usPerMessage.map(([owner]) => owner)))];
+  const us = (p: Results['profiles'][number], owner: string) =>
+    p.usPerMessage.find(([o]) => o === owner)?.[1] ?? 0;
+  owners.sort((a, b) => profiles.reduce((t, p) => t + us(p, b) - us(p, a), 0));
+  const head = profiles.map((p) => `${p.target} ${short(p.consistency)} ${p.side}`);
+  const lines = [
+    '## Where the time goes',
+    '',
+    'One windowed slice per side at 1 KiB under the V8 CPU profiler (`npm run bench:profile` ' +
+      'runs one alone and writes its .cpuprofile, a flame graph in Chrome DevTools or speedscope): ' +
+      "µs of this process's time per message (writer and reader together), by whose code the " +
+      'sampled frame is. The profiler itself slows every side alike.',
+    '',
+    `| whose code | ${head.join(' | ')} |`,
+    `|---|${head.map(() => '---').join('|')}|`,
+  ];
+  for (const owner of owners) {
+    if (profiles.every((p) => us(p, owner) < 0.05)) continue;
+    lines.push(`| ${owner} | ${profiles.map((p) => num(us(p, owner), 2)).join(' | ')} |`);
+  }
+  const total = (p: Results['profiles'][number]) => p.usPerMessage.reduce((t, [, v]) => t + v, 0);
+  lines.push(`| **all** | ${profiles.map((p) => `**${num(total(p), 2)}**`).join(' | ')} |`);
+  lines.push(`| msg/s | ${profiles.map((p) => num(p.msgPerSecond)).join(' | ')} |`, '');
+  return lines;
+}
+
+/**
  * Writes `<dir>/<name>.md` and its charts in `<dir>/<name>/`; returns the report's path.
  * `notes` (Markdown) goes at the end: what bounds the goals not met, from a profile.
  */
@@ -156,6 +188,7 @@ export async function writeReport(
       `peak ${num(rss.peak / MIB, 1)} MiB, end ${num(rss.end / MIB, 1)} MiB ` +
       `(growth ${num(growth, 1)} MiB${mark(growth < 50)}).`,
     '',
+    ...timeSharesSection(results.profiles),
     notes,
   ].join('\n');
   const path = join(dir, `${name}.md`);

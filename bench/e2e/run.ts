@@ -11,6 +11,7 @@ import { ours } from './ours.js';
 import { type PythonSide, python } from './python.js';
 import { type Endpoint, prepareQueue, raw } from './raw.js';
 import { type Consistency, serviceOf, TARGETS, type Target, topicFor } from './targets.js';
+import { profileSlice } from './time-shares.js';
 
 export interface Plan {
   quick: boolean;
@@ -25,6 +26,8 @@ export interface Plan {
   perfRecords: number;
   /** Messages of the long run whose RSS is reported. */
   rssMessages: number;
+  /** Milliseconds of each profiled slice (ours and raw, 1 KiB, MQTT and Kafka); 0: none. */
+  profileMs: number;
 }
 
 export const SIDES = [
@@ -60,10 +63,21 @@ export interface RssResult {
   end: number;
 }
 
+/** One profiled windowed slice: this process's time per message by whose code it is. */
+export interface TimeShares {
+  target: string;
+  consistency: Consistency;
+  size: number;
+  side: 'ours' | 'raw';
+  msgPerSecond: number;
+  usPerMessage: [string, number][];
+}
+
 export interface Results {
   plan: Plan;
   cases: CaseResult[];
   rss: RssResult;
+  profiles: TimeShares[];
   startedAt: Date;
   seconds: number;
 }
@@ -118,6 +132,10 @@ async function envelopeOverhead(target: Target, consistency: Consistency, size: 
 /** Steps the progress bar counts: each opening, slice, latency run, tool run, and RSS. */
 export function stepsOf(plan: Plan): number {
   let steps = 1;
+  if (plan.profileMs > 0) {
+    steps +=
+      TARGETS.filter((t) => PROFILED.includes(t.protocol)).length * plan.consistencies.length * 2;
+  }
   for (const target of TARGETS) {
     const sides = target.python ? 6 : 4;
     const perSize = plan.rounds * (sides + 2) + (target.protocol === 'kafka' ? 1 : 0);
@@ -149,7 +167,47 @@ export async function runAll(plan: Plan, progress: Progress): Promise<Results> {
       }
     }
   }
-  return { plan, cases, rss, startedAt, seconds: (Date.now() - startedAt.getTime()) / 1000 };
+  const profiles = await profileRuns(plan, progress);
+  return {
+    plan,
+    cases,
+    rss,
+    profiles,
+    startedAt,
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+  };
+}
+
+/** The targets whose time is profiled, ours and raw, at 1 KiB. */
+const PROFILED = ['mqtt', 'kafka'];
+
+async function profileRuns(plan: Plan, progress: Progress): Promise<TimeShares[]> {
+  if (plan.profileMs === 0) return [];
+  const profiles: TimeShares[] = [];
+  const size = 1024;
+  for (const target of TARGETS.filter((t) => PROFILED.includes(t.protocol))) {
+    for (const consistency of plan.consistencies) {
+      for (const side of ['ours', 'raw'] as const) {
+        progress.step(`${target.name} ${consistency}: profiling ${side}`);
+        const { throughput, usPerMessage } = await profileSlice(
+          target,
+          consistency,
+          size,
+          plan.profileMs,
+          side,
+        );
+        profiles.push({
+          target: target.name,
+          consistency,
+          size,
+          side,
+          msgPerSecond: throughput.messages / throughput.seconds,
+          usPerMessage,
+        });
+      }
+    }
+  }
+  return profiles;
 }
 
 async function runCase(
