@@ -6,7 +6,14 @@
 import { Admin } from '@platformatic/kafka';
 import { createMessageEncoder } from '../../src/index.js';
 import { consumerPerf, fetchKafkaTools, producerPerf, type ToolRate } from './kafka-perf.js';
-import { Inbox, latencyRun, type Send, type Throughput, throughputSlice } from './measure.js';
+import {
+  END_TO_END_CAP,
+  Inbox,
+  latencyRun,
+  type Send,
+  type Throughput,
+  throughputSlice,
+} from './measure.js';
 import { ours } from './ours.js';
 import { type PythonSide, python } from './python.js';
 import { type Endpoint, prepareQueue, raw } from './raw.js';
@@ -37,6 +44,7 @@ export const SIDES = [
   'ours win',
   'raw win',
   'python win',
+  'raw max',
 ] as const;
 export type SideName = (typeof SIDES)[number];
 
@@ -137,7 +145,7 @@ export function stepsOf(plan: Plan): number {
       TARGETS.filter((t) => PROFILED.includes(t.protocol)).length * plan.consistencies.length * 2;
   }
   for (const target of TARGETS) {
-    const sides = target.python ? 6 : 4;
+    const sides = target.python ? 7 : 5;
     const perSize = plan.rounds * (sides + 2) + (target.protocol === 'kafka' ? 1 : 0);
     steps += plan.consistencies.length * (1 + plan.sizes.length * perSize);
   }
@@ -232,6 +240,8 @@ async function runCase(
     ['raw seq', node(sides.raw.sequential, sides.inboxes.raw, rawPayload, 1)],
     ['ours win', node(sides.ours.windowed, sides.inboxes.ours, oursPayload, window)],
     ['raw win', node(sides.raw.windowed, sides.inboxes.raw, rawPayload, window)],
+    // The client with no window of its own: as many in flight as the harness lets through.
+    ['raw max', node(sides.raw.windowed, sides.inboxes.raw, rawPayload, END_TO_END_CAP)],
   ];
   const py = sides.python;
   if (py) {
