@@ -3,14 +3,16 @@
  * (under 2). Needs the test brokers (scripts/setup-brokers.sh), the Python venv
  * (scripts/python/setup.sh), java and mvn. Writes bench/results/<date>.md with charts (the
  * quick run writes to the system's temp directory) and shows progress on stderr. Timings
- * never fail it: only a broker or tool that does not answer does.
+ * never fail it: only a broker or tool that does not answer does. `--from DIR/results.json
+ * --notes FILE.md` writes a run's report again with notes (what bounds the goals not met).
  */
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { ratioLines, writeReport } from './report.js';
-import { type Plan, type Progress, runAll } from './run.js';
+import { type Plan, type Progress, type Results, runAll } from './run.js';
 
 const QUICK: Plan = {
   quick: true,
@@ -54,23 +56,35 @@ function progressBar(): Progress & { stop(): void } {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      // The report again from a run's results.json, with notes: no broker needed.
+      from: { type: 'string' },
+      notes: { type: 'string' },
+    },
   });
-  const plan = values.quick ? QUICK : FULL;
+  const notes = values.notes ? readFileSync(values.notes, 'utf8') : '';
+  let results: Results;
+  if (values.from) {
+    results = JSON.parse(readFileSync(values.from, 'utf8')) as Results;
+    results.startedAt = new Date(results.startedAt);
+  } else {
+    const progress = progressBar();
+    try {
+      results = await runAll(values.quick ? QUICK : FULL, progress);
+    } finally {
+      progress.stop();
+    }
+  }
+  const { quick } = results.plan;
   const dir =
     values.out ??
-    (plan.quick
+    (quick
       ? join(tmpdir(), 'sinetstream-bench')
       : new URL('../results/', import.meta.url).pathname);
-  const progress = progressBar();
-  let results: Awaited<ReturnType<typeof runAll>>;
-  try {
-    results = await runAll(plan, progress);
-  } finally {
-    progress.stop();
-  }
   const name = results.startedAt.toISOString().slice(0, 10);
-  const path = await writeReport(results, dir, plan.quick ? `quick-${name}` : name);
+  const path = await writeReport(results, dir, quick ? `quick-${name}` : name, notes);
   console.log(ratioLines(results).join('\n'));
   console.log(`report: ${path}`);
 }

@@ -1,6 +1,5 @@
 /** The Markdown report, its charts beside it, and a short text summary for the terminal. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { latencyChart, throughputChart } from './charts.js';
 import { END_TO_END_CAP } from './measure.js';
@@ -129,8 +128,9 @@ function timeSharesSection(profiles: Results['profiles']): string[] {
 }
 
 /**
- * Writes `<dir>/<name>.md` and its charts in `<dir>/<name>/`; returns the report's path.
- * `notes` (Markdown) goes at the end: what bounds the goals not met, from a profile.
+ * Writes `<dir>/<name>.md`, and its charts and the run's figures (results.json) in
+ * `<dir>/<name>/`; returns the report's path. `notes` (Markdown) goes at the end: what
+ * bounds the goals not met.
  */
 export async function writeReport(
   results: Results,
@@ -143,13 +143,17 @@ export async function writeReport(
   mkdirSync(chartDir, { recursive: true });
   writeFileSync(join(chartDir, 'throughput.svg'), await throughputChart(summaries));
   writeFileSync(join(chartDir, 'latency.svg'), await latencyChart(summaries));
-  const { plan, rss } = results;
+  // Figures to the thousandth (a µs of latency): the file stays a few hundred KB.
+  const rounded = (_key: string, value: unknown) =>
+    typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
+  writeFileSync(join(chartDir, 'results.json'), JSON.stringify(results, rounded));
+  const { plan, rss, machine } = results;
   const growth = (rss.end - rss.start) / MIB;
   const md = [
     `# End-to-end benchmark, ${results.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `\`npm run bench${plan.quick ? ' -- --quick' : ''}\`: ${num(results.seconds)} s on Node ${process.version}, ` +
-      `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average at the end ${loadavg()
+    `\`npm run bench${plan.quick ? ' -- --quick' : ''}\`: ${num(results.seconds)} s on Node ${machine.node}, ` +
+      `${machine.cpus} CPUs (${machine.cpuModel}), load average at the end ${machine.loadavg
         .map((l) => l.toFixed(1))
         .join(' ')}. ` +
       'The machine is shared with other work: figures move from run to run, so each ratio is the median of ' +

@@ -3,6 +3,7 @@
  * throughput slices alternating round by round, then sequential latency round trips, then
  * (Kafka) the broker's own perf tools; last, ours over a long run for RSS.
  */
+import { cpus, loadavg } from 'node:os';
 import { Admin } from '@platformatic/kafka';
 import { createMessageEncoder } from '../../src/index.js';
 import { consumerPerf, fetchKafkaTools, producerPerf, type ToolRate } from './kafka-perf.js';
@@ -81,8 +82,18 @@ export interface TimeShares {
   usPerMessage: [string, number][];
 }
 
+/** Where the run ran, as the report states it. */
+export interface Machine {
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  /** 1, 5 and 15 minute load averages at the end of the run. */
+  loadavg: number[];
+}
+
 export interface Results {
   plan: Plan;
+  machine: Machine;
   cases: CaseResult[];
   rss: RssResult;
   profiles: TimeShares[];
@@ -178,6 +189,12 @@ export async function runAll(plan: Plan, progress: Progress): Promise<Results> {
   const profiles = await profileRuns(plan, progress);
   return {
     plan,
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      loadavg: loadavg(),
+    },
     cases,
     rss,
     profiles,
