@@ -2,7 +2,14 @@ import type { MessageCipher } from '../crypto/types.js';
 import { InvalidArgumentError, InvalidMessageError, messageTooLarge } from '../errors.js';
 import type { Compressor } from '../spi/types.js';
 import { decodeRecord, encodeRecord } from './avro-record.js';
-import { KEY_VERSION_NONE, packV3, unpackV3, V3_HEADER_LENGTH, writeV3Header } from './packet.js';
+import {
+  KEY_VERSION_NONE,
+  packV3,
+  type UnpackedPacket,
+  unpackV3,
+  V3_HEADER_LENGTH,
+  writeV3Header,
+} from './packet.js';
 
 export interface EnvelopeSettings {
   readonly userDataOnly: boolean;
@@ -83,8 +90,11 @@ export class EnvelopeCodec {
     const { userDataOnly, cipher } = this.#settings;
     if (!cipher) return this.decodeNow(bytes);
     if (userDataOnly) return this.#decompressed(await cipher.decrypt(bytes, cipher.keyVersion), 0);
-    const { body, keyVersion } = this.#unpacked(bytes, cipher.keyVersion);
-    const record = decodeRecord(await cipher.decrypt(body, keyVersion));
+    const packet = this.#packet(bytes);
+    const body = packet?.payload ?? bytes;
+    const record = decodeRecord(
+      await cipher.decrypt(body, packet?.keyVersion ?? cipher.keyVersion),
+    );
     return this.#decompressed(record.msg, record.timestampUs);
   }
 
@@ -94,16 +104,19 @@ export class EnvelopeCodec {
       throw new InvalidArgumentError('an encrypted envelope decodes asynchronously: use decode');
     }
     if (this.#settings.userDataOnly) return this.#decompressed(bytes, 0);
-    const record = decodeRecord(this.#unpacked(bytes, KEY_VERSION_NONE).body);
+    const record = decodeRecord(this.#packet(bytes)?.payload ?? bytes);
     return this.#decompressed(record.msg, record.timestampUs);
   }
 
-  /** The record inside a format 3 packet, checked against the codec's encryption. */
-  #unpacked(bytes: Uint8Array, keyVersion: number): { body: Uint8Array; keyVersion: number } {
+  /**
+   * The format 3 packet around the record, checked against the codec's encryption; undefined
+   * for format 2 (or a format 2 record read by a format 3 reader).
+   */
+  #packet(bytes: Uint8Array): UnpackedPacket | undefined {
     const { messageFormat, cipher } = this.#settings;
-    if (messageFormat !== 3) return { body: bytes, keyVersion };
+    if (messageFormat !== 3) return undefined;
     const packet = unpackV3(bytes);
-    if (packet.keyVersion === undefined) return { body: bytes, keyVersion };
+    if (packet.keyVersion === undefined) return undefined;
     if ((packet.keyVersion !== KEY_VERSION_NONE) !== (cipher !== undefined)) {
       throw new InvalidMessageError(
         cipher
@@ -111,7 +124,7 @@ export class EnvelopeCodec {
           : `message is encrypted (key version ${packet.keyVersion}) but data_encryption is off`,
       );
     }
-    return { body: packet.payload, keyVersion: packet.keyVersion };
+    return packet;
   }
 
   #decompressed(msg: Uint8Array, timestampUs: number | bigint): DecodedEnvelope {
