@@ -21,17 +21,19 @@ const QUICK: Plan = {
   latencyPerRound: 50,
   perfRecords: 5_000,
   rssMessages: 10_000,
+  profileMs: 0,
 };
 
 const FULL: Plan = {
   quick: false,
   sizes: [100, 1024, 64 * 1024],
   consistencies: ['AT_MOST_ONCE', 'AT_LEAST_ONCE'],
-  rounds: 2,
-  sliceMs: 250,
-  latencyPerRound: 250,
+  rounds: 3,
+  sliceMs: 400,
+  latencyPerRound: 400,
   perfRecords: 50_000,
   rssMessages: 1_000_000,
+  profileMs: 3000,
 };
 
 function progressBar(): Progress & { stop(): void } {

@@ -6,11 +6,19 @@
 import { Admin } from '@platformatic/kafka';
 import { createMessageEncoder } from '../../src/index.js';
 import { consumerPerf, fetchKafkaTools, producerPerf, type ToolRate } from './kafka-perf.js';
-import { Inbox, latencyRun, type Send, type Throughput, throughputSlice } from './measure.js';
+import {
+  END_TO_END_CAP,
+  Inbox,
+  latencyRun,
+  type Send,
+  type Throughput,
+  throughputSlice,
+} from './measure.js';
 import { ours } from './ours.js';
 import { type PythonSide, python } from './python.js';
 import { type Endpoint, prepareQueue, raw } from './raw.js';
 import { type Consistency, serviceOf, TARGETS, type Target, topicFor } from './targets.js';
+import { profileSlice } from './time-shares.js';
 
 export interface Plan {
   quick: boolean;
@@ -25,6 +33,8 @@ export interface Plan {
   perfRecords: number;
   /** Messages of the long run whose RSS is reported. */
   rssMessages: number;
+  /** Milliseconds of each profiled slice (ours and raw, 1 KiB, MQTT and Kafka); 0: none. */
+  profileMs: number;
 }
 
 export const SIDES = [
@@ -34,6 +44,7 @@ export const SIDES = [
   'ours win',
   'raw win',
   'python win',
+  'raw max',
 ] as const;
 export type SideName = (typeof SIDES)[number];
 
@@ -60,10 +71,21 @@ export interface RssResult {
   end: number;
 }
 
+/** One profiled windowed slice: this process's time per message by whose code it is. */
+export interface TimeShares {
+  target: string;
+  consistency: Consistency;
+  size: number;
+  side: 'ours' | 'raw';
+  msgPerSecond: number;
+  usPerMessage: [string, number][];
+}
+
 export interface Results {
   plan: Plan;
   cases: CaseResult[];
   rss: RssResult;
+  profiles: TimeShares[];
   startedAt: Date;
   seconds: number;
 }
@@ -118,8 +140,12 @@ async function envelopeOverhead(target: Target, consistency: Consistency, size: 
 /** Steps the progress bar counts: each opening, slice, latency run, tool run, and RSS. */
 export function stepsOf(plan: Plan): number {
   let steps = 1;
+  if (plan.profileMs > 0) {
+    steps +=
+      TARGETS.filter((t) => PROFILED.includes(t.protocol)).length * plan.consistencies.length * 2;
+  }
   for (const target of TARGETS) {
-    const sides = target.python ? 6 : 4;
+    const sides = target.python ? 7 : 5;
     const perSize = plan.rounds * (sides + 2) + (target.protocol === 'kafka' ? 1 : 0);
     steps += plan.consistencies.length * (1 + plan.sizes.length * perSize);
   }
@@ -149,7 +175,47 @@ export async function runAll(plan: Plan, progress: Progress): Promise<Results> {
       }
     }
   }
-  return { plan, cases, rss, startedAt, seconds: (Date.now() - startedAt.getTime()) / 1000 };
+  const profiles = await profileRuns(plan, progress);
+  return {
+    plan,
+    cases,
+    rss,
+    profiles,
+    startedAt,
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+  };
+}
+
+/** The targets whose time is profiled, ours and raw, at 1 KiB. */
+const PROFILED = ['mqtt', 'kafka'];
+
+async function profileRuns(plan: Plan, progress: Progress): Promise<TimeShares[]> {
+  if (plan.profileMs === 0) return [];
+  const profiles: TimeShares[] = [];
+  const size = 1024;
+  for (const target of TARGETS.filter((t) => PROFILED.includes(t.protocol))) {
+    for (const consistency of plan.consistencies) {
+      for (const side of ['ours', 'raw'] as const) {
+        progress.step(`${target.name} ${consistency}: profiling ${side}`);
+        const { throughput, usPerMessage } = await profileSlice(
+          target,
+          consistency,
+          size,
+          plan.profileMs,
+          side,
+        );
+        profiles.push({
+          target: target.name,
+          consistency,
+          size,
+          side,
+          msgPerSecond: throughput.messages / throughput.seconds,
+          usPerMessage,
+        });
+      }
+    }
+  }
+  return profiles;
 }
 
 async function runCase(
@@ -174,6 +240,8 @@ async function runCase(
     ['raw seq', node(sides.raw.sequential, sides.inboxes.raw, rawPayload, 1)],
     ['ours win', node(sides.ours.windowed, sides.inboxes.ours, oursPayload, window)],
     ['raw win', node(sides.raw.windowed, sides.inboxes.raw, rawPayload, window)],
+    // The client with no window of its own: as many in flight as the harness lets through.
+    ['raw max', node(sides.raw.windowed, sides.inboxes.raw, rawPayload, END_TO_END_CAP)],
   ];
   const py = sides.python;
   if (py) {

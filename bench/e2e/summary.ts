@@ -15,9 +15,13 @@ export interface SideFigures {
 export interface CaseSummary {
   result: CaseResult;
   sides: Partial<Record<SideName, SideFigures>>;
-  /** ours/raw, windowed and sequential; ours/Python windowed; ours windowed / producer tool. */
+  /**
+   * ours/raw, windowed and sequential; ours/Python; ours windowed / producer tool; ours
+   * windowed / raw with no window of its own.
+   */
   ratios: {
     raw: number;
+    rawMax: number;
     rawSequential: number;
     python: number;
     pythonSequential: number;
@@ -67,6 +71,7 @@ export function summarize(result: CaseResult): CaseSummary {
     sides,
     ratios: {
       raw: ratio(result, 'ours win', 'raw win'),
+      rawMax: ratio(result, 'ours win', 'raw max'),
       rawSequential: ratio(result, 'ours seq', 'raw seq'),
       python: ratio(result, 'ours win', 'python win'),
       pythonSequential: ratio(result, 'ours seq', 'python seq'),

@@ -1,3 +1,4 @@
+import type { DecodedEnvelope } from '../envelope/envelope-codec.js';
 import { InvalidMessageError, SinetError, UnsupportedOperationError } from '../errors.js';
 import type { HeldMessage } from '../observability/telemetry.js';
 import type { PluginRegistry } from '../spi/registry.js';
@@ -93,13 +94,16 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
   /**
    * The message decoded, or undefined if the reader closes first: decoding may wait for a
    * key derivation (seconds, for a high iteration count), and close must not. Without
-   * encryption nothing waits, and the decode is not raced (that costs a promise and a
-   * listener per message).
+   * encryption nothing waits: the message comes back at once, without a promise (a promise
+   * and a listener per message were a good part of the read path's cost).
    */
-  protected decodeUnlessClosed(received: ReceivedMessage): Promise<Message<T> | undefined> {
-    if (this.closed.signal.aborted) return Promise.resolve(undefined);
-    const decoding = this.#decode(received);
-    return this.resolved.dataEncryption ? this.#unlessClosed(decoding) : decoding;
+  protected decodeUnlessClosed(
+    received: ReceivedMessage,
+  ): Message<T> | undefined | Promise<Message<T> | undefined> {
+    if (this.closed.signal.aborted) return undefined;
+    const { envelope } = this;
+    if (envelope.decodesAtOnce) return this.#decodeNow(received);
+    return this.#unlessClosed(this.#decode(received));
   }
 
   async #unlessClosed(decoding: Promise<Message<T>>): Promise<Message<T> | undefined> {
@@ -134,34 +138,49 @@ export abstract class ReaderBase<T, H extends PluginHandle> extends ServiceClien
    * Envelope and value decoding; failures are counted, and an unreadable message's error
    * names the topic and what usually causes it.
    */
+  #decodeNow(received: ReceivedMessage): Message<T> {
+    try {
+      return this.#message(received, this.envelope.decodeNow(received.bytes));
+    } catch (error) {
+      throw this.#decodeFailure(received, error);
+    }
+  }
+
   async #decode(received: ReceivedMessage): Promise<Message<T>> {
     try {
-      const decoded = await this.envelope.decode(received.bytes);
-      const value = this.#deserialize!(decoded.payload);
-      this.recorder.recordMessage(
-        received.bytes.length,
-        decoded.compressedLength,
-        decoded.uncompressedLength,
-      );
-      return new Message(
-        value,
-        received.topic,
-        decoded.timestampUs,
-        received.raw,
-        received.headers ?? NO_HEADERS,
-      );
+      return this.#message(received, await this.envelope.decode(received.bytes));
     } catch (error) {
-      this.recorder.recordError();
-      this.telemetry?.readFailed(error);
-      if (!(error instanceof InvalidMessageError)) throw error;
-      throw new InvalidMessageError(
-        `${this.describe()}: a message on topic "${received.topic}" is not a SINETStream ` +
-          `message this reader can read: ${error.message}. Was it written by another client ` +
-          'than SINETStream, by a writer with user_data_only, or with a different ' +
-          "message_format, compression or crypto settings? (onInvalidMessage: 'skip' goes on past such messages)",
-        { cause: error, code: error.code, retriable: false },
-      );
+      throw this.#decodeFailure(received, error);
     }
+  }
+
+  #message(received: ReceivedMessage, decoded: DecodedEnvelope): Message<T> {
+    const value = this.#deserialize!(decoded.payload);
+    this.recorder.recordMessage(
+      received.bytes.length,
+      decoded.compressedLength,
+      decoded.uncompressedLength,
+    );
+    return new Message(
+      value,
+      received.topic,
+      decoded.timestampUs,
+      received.raw,
+      received.headers ?? NO_HEADERS,
+    );
+  }
+
+  #decodeFailure(received: ReceivedMessage, error: unknown): unknown {
+    this.recorder.recordError();
+    this.telemetry?.readFailed(error);
+    if (!(error instanceof InvalidMessageError)) return error;
+    return new InvalidMessageError(
+      `${this.describe()}: a message on topic "${received.topic}" is not a SINETStream ` +
+        `message this reader can read: ${error.message}. Was it written by another client ` +
+        'than SINETStream, by a writer with user_data_only, or with a different ' +
+        "message_format, compression or crypto settings? (onInvalidMessage: 'skip' goes on past such messages)",
+      { cause: error, code: error.code, retriable: false },
+    );
   }
 }
 
@@ -250,7 +269,8 @@ export class MessageReader<
         if (!taken) return;
         let message: Message<ValueOf<T, V>> | undefined;
         try {
-          message = await this.decodeUnlessClosed(taken);
+          const decoding = this.decodeUnlessClosed(taken);
+          message = decoding instanceof Promise ? await decoding : decoding;
         } catch (error) {
           if (this.skipsInvalid(error)) continue;
           throw error;

@@ -70,35 +70,48 @@ export class EnvelopeCodec {
     return { bytes, uncompressedLength: payload.length, compressedLength: compressed.length };
   }
 
+  /** Without encryption nothing waits: `decodeNow` does the whole decode. */
+  get decodesAtOnce(): boolean {
+    return this.#settings.cipher === undefined;
+  }
+
   /**
    * Any malformed input gives InvalidMessageError, whatever its length. Asynchronous because
    * an encrypted message from a writer not seen before needs a key derived first.
    */
   async decode(bytes: Uint8Array): Promise<DecodedEnvelope> {
-    const { userDataOnly, messageFormat, cipher } = this.#settings;
-    if (userDataOnly) {
-      const msg = cipher ? await cipher.decrypt(bytes, cipher.keyVersion) : bytes;
-      return this.#decompressed(msg, 0);
-    }
-    let body = bytes;
-    let keyVersion = cipher ? cipher.keyVersion : KEY_VERSION_NONE;
-    if (messageFormat === 3) {
-      const packet = unpackV3(bytes);
-      if (packet.keyVersion !== undefined) {
-        if ((packet.keyVersion !== KEY_VERSION_NONE) !== (cipher !== undefined)) {
-          throw new InvalidMessageError(
-            cipher
-              ? 'message is not encrypted but data_encryption is on'
-              : `message is encrypted (key version ${packet.keyVersion}) but data_encryption is off`,
-          );
-        }
-        keyVersion = packet.keyVersion;
-        body = packet.payload;
-      }
-    }
-    if (cipher) body = await cipher.decrypt(body, keyVersion);
-    const record = decodeRecord(body);
+    const { userDataOnly, cipher } = this.#settings;
+    if (!cipher) return this.decodeNow(bytes);
+    if (userDataOnly) return this.#decompressed(await cipher.decrypt(bytes, cipher.keyVersion), 0);
+    const { body, keyVersion } = this.#unpacked(bytes, cipher.keyVersion);
+    const record = decodeRecord(await cipher.decrypt(body, keyVersion));
     return this.#decompressed(record.msg, record.timestampUs);
+  }
+
+  /** `decode` when `decodesAtOnce`, without a promise; a codec with a cipher cannot. */
+  decodeNow(bytes: Uint8Array): DecodedEnvelope {
+    if (this.#settings.cipher) {
+      throw new InvalidArgumentError('an encrypted envelope decodes asynchronously: use decode');
+    }
+    if (this.#settings.userDataOnly) return this.#decompressed(bytes, 0);
+    const record = decodeRecord(this.#unpacked(bytes, KEY_VERSION_NONE).body);
+    return this.#decompressed(record.msg, record.timestampUs);
+  }
+
+  /** The record inside a format 3 packet, checked against the codec's encryption. */
+  #unpacked(bytes: Uint8Array, keyVersion: number): { body: Uint8Array; keyVersion: number } {
+    const { messageFormat, cipher } = this.#settings;
+    if (messageFormat !== 3) return { body: bytes, keyVersion };
+    const packet = unpackV3(bytes);
+    if (packet.keyVersion === undefined) return { body: bytes, keyVersion };
+    if ((packet.keyVersion !== KEY_VERSION_NONE) !== (cipher !== undefined)) {
+      throw new InvalidMessageError(
+        cipher
+          ? 'message is not encrypted but data_encryption is on'
+          : `message is encrypted (key version ${packet.keyVersion}) but data_encryption is off`,
+      );
+    }
+    return { body: packet.payload, keyVersion: packet.keyVersion };
   }
 
   #decompressed(msg: Uint8Array, timestampUs: number | bigint): DecodedEnvelope {

@@ -3,6 +3,7 @@ import type { CallOptions, ReceivedMessage } from './types.js';
 interface Waiter {
   resolve(message: ReceivedMessage | undefined): void;
   reject(error: unknown): void;
+  signal: AbortSignal | undefined;
 }
 
 /** Back-pressure: above `highWaterMark` queued messages `onHigh` is called, and `onLow` when the queue has drained. */
@@ -26,6 +27,12 @@ export class MessageQueue {
   #failure: unknown;
   #closed = false;
   #paused = false;
+  /**
+   * The signal last listened to. A reader passes the same signal to receive after receive:
+   * one listener on it serves them all (adding and removing one per wait cost more than the
+   * rest of the wait).
+   */
+  #listening: AbortSignal | undefined;
 
   constructor(options: MessageQueueOptions = {}) {
     this.#options = options;
@@ -88,25 +95,23 @@ export class MessageQueue {
     if (this.#closed) return Promise.resolve(undefined);
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal && signal !== this.#listening) {
+      this.#listening = signal;
+      signal.addEventListener('abort', () => this.#abortWaiters(signal), { once: true });
+    }
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index >= 0) this.#waiters.splice(index, 1);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve: (m) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(m);
-        },
-        reject: (e) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-      this.#waiters.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push({ resolve, reject, signal });
     });
+  }
+
+  /** Rejects the receives waiting with `signal`, with its reason. */
+  #abortWaiters(signal: AbortSignal): void {
+    if (this.#listening === signal) this.#listening = undefined;
+    const waiting = this.#waiters.splice(0);
+    for (const waiter of waiting) {
+      if (waiter.signal === signal) waiter.reject(signal.reason);
+      else this.#waiters.push(waiter);
+    }
   }
 
   #maybeResume(): void {

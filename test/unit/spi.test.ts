@@ -44,6 +44,25 @@ describe('MessageQueue', () => {
     expect((await queue.receive())?.raw).toBe(3);
   });
 
+  it('one signal passed to receive after receive aborts only the receive still waiting', async () => {
+    const queue = new MessageQueue();
+    const controller = new AbortController();
+    const options = { signal: controller.signal };
+    const first = queue.receive(options);
+    queue.push(message(1));
+    expect((await first)?.raw).toBe(1);
+    const other = queue.receive();
+    const second = queue.receive(options);
+    controller.abort(new Error('timeout'));
+    await expect(second).rejects.toThrow('timeout');
+    queue.push(message(2));
+    expect((await other)?.raw).toBe(2);
+    const fresh = new AbortController();
+    const third = queue.receive({ signal: fresh.signal });
+    queue.push(message(3));
+    expect((await third)?.raw).toBe(3);
+  });
+
   it('resolves pending receives with undefined on close, and fails them on fail', async () => {
     const queue = new MessageQueue();
     const pending = queue.receive();

@@ -26,6 +26,47 @@ function headersOf(properties: Readonly<Record<string, string | string[]>>): Mes
   return headers;
 }
 
+/**
+ * A QoS 1/2 message's acknowledgement: MQTT.js waits (its `proceed` callback not called)
+ * until the user is done with the message (`settle`), or the reader closes (`fail`).
+ */
+class Acknowledgement {
+  #settled = false;
+  #holding = false;
+
+  constructor(
+    private readonly held: Set<Acknowledgement>,
+    public proceed: ((error?: Error) => void) | undefined = undefined,
+  ) {}
+
+  /** Core calls this once the user is done with the message. */
+  readonly settle = (): void => {
+    this.#settled = true;
+    if (this.#holding) this.#release();
+  };
+
+  /** MQTT.js waits from now on, unless the user is done already. */
+  hold(): void {
+    if (this.#settled) {
+      this.proceed?.();
+      return;
+    }
+    this.#holding = true;
+    this.held.add(this);
+  }
+
+  fail(error: Error): void {
+    if (this.#holding) this.#release(error);
+    else this.proceed?.(error);
+  }
+
+  #release(error?: Error): void {
+    if (!this.held.delete(this)) return;
+    this.#holding = false;
+    this.proceed?.(error);
+  }
+}
+
 /** SUBACK codes from 0x80 up are refusals (0x80 is MQTT 3's only one). */
 const SUBSCRIPTION_REFUSED = 0x80;
 
@@ -41,12 +82,15 @@ export class MqttReader implements PluginReader {
   readonly #settings: MqttSettings;
   /** QoS 0 messages past `max_unacked_messages` stop the client reading the socket. */
   readonly #queue: MessageQueue;
-  /** Per QoS 1/2 packet, resolved when the user is done with its message. */
-  readonly #settled = new WeakMap<IPublishPacket, Promise<void>>();
+  /**
+   * The QoS 1 packet just delivered: MQTT.js emits 'message' and then calls `handleMessage`
+   * with the same packet, synchronously.
+   */
+  #delivered: { packet: IPublishPacket; ack: Acknowledgement } | undefined;
   /** The callback that lets MQTT.js read on, held while QoS 0 messages pile up. */
   #paused: (() => void) | undefined;
-  /** Messages MQTT.js waits on, each with what lets it go on. */
-  readonly #held = new Set<(error?: Error) => void>();
+  /** Messages MQTT.js waits on until the user is done with them. */
+  readonly #held = new Set<Acknowledgement>();
   /** Resolves when MQTT.js first waits for the user before reading on. */
   readonly #holding = Promise.withResolvers<void>();
   #client: MqttClient | undefined;
@@ -96,21 +140,31 @@ export class MqttReader implements PluginReader {
           return;
         }
         // An error lets MQTT.js read on without a PUBREC (and report it as a client error).
-        this.#hold(this.#deliver(topic, payload, packet), (error) => done(error ?? 0));
+        const ack = new Acknowledgement(this.#held, (error) => done(error ?? 0));
+        this.#deliver(topic, payload, packet, ack);
+        this.#hold(ack);
       };
     }
     // QoS 0 and 1 (and QoS 2 on MQTT 3, at PUBREL): the 'message' event comes just before
     // `handleMessage` is called with the same packet.
     client.on('message', (topic, payload, packet) => {
       if (packet.qos === 2 && v5) return;
-      const settled = this.#deliver(topic, payload, packet);
-      if (packet.qos > 0) this.#settled.set(packet, settled);
+      if (packet.qos === 0) {
+        this.#deliver(topic, payload, packet, undefined);
+        return;
+      }
+      const ack = new Acknowledgement(this.#held);
+      this.#delivered = { packet, ack };
+      this.#deliver(topic, payload, packet, ack);
     });
     // An error lets MQTT.js read on without acknowledging the message.
     client.handleMessage = (packet, done) => {
-      const settled = this.#settled.get(packet as IPublishPacket);
-      if (settled) this.#hold(settled, done);
-      else if (this.#queue.size >= this.context.maxUnackedMessages && !this.#queue.closed) {
+      const delivered = this.#delivered;
+      this.#delivered = undefined;
+      if (delivered?.packet === packet) {
+        delivered.ack.proceed = done;
+        this.#hold(delivered.ack);
+      } else if (this.#queue.size >= this.context.maxUnackedMessages && !this.#queue.closed) {
         this.#holding.resolve();
         this.#paused = () => done();
       } else done();
@@ -118,35 +172,27 @@ export class MqttReader implements PluginReader {
   }
 
   /**
-   * Lets MQTT.js go on (`proceed()`, acknowledging) once the user is done with the message,
-   * or, if the reader closes first, without acknowledging it (`proceed(error)`), so that the
-   * connection can close and the broker keeps the message for the next reader.
+   * Lets MQTT.js go on (acknowledging) once the user is done with the message, or, if the
+   * reader closes first, without acknowledging it (with an error), so that the connection can
+   * close and the broker keeps the message for the next reader.
    */
-  #hold(settled: Promise<void>, proceed: (error?: Error) => void): void {
+  #hold(ack: Acknowledgement): void {
     this.#holding.resolve();
-    if (this.#queue.closed) {
-      proceed(new NotOpenError('the mqtt reader is closed'));
-      return;
-    }
-    const release = (error?: Error) => {
-      if (this.#held.delete(release)) proceed(error);
-    };
-    this.#held.add(release);
-    settled.then(() => release());
+    if (this.#queue.closed) ack.fail(new NotOpenError('the mqtt reader is closed'));
+    else ack.hold();
   }
 
-  /** Queues the message; resolves once the user is done with it (QoS 1/2). */
-  #deliver(topic: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
+  /** Queues the message; a QoS 1/2 message settles its acknowledgement. */
+  #deliver(
+    topic: string,
+    payload: Buffer,
+    packet: IPublishPacket,
+    ack: Acknowledgement | undefined,
+  ): void {
     this.#received++;
     const properties = packet.properties?.userProperties;
     const headers = properties ? headersOf(properties) : undefined;
-    if (packet.qos === 0) {
-      this.#queue.push({ bytes: payload, topic, raw: packet, headers });
-      return Promise.resolve();
-    }
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#queue.push({ bytes: payload, topic, raw: packet, headers, settle: resolve });
-    return promise;
+    this.#queue.push({ bytes: payload, topic, raw: packet, headers, settle: ack?.settle });
   }
 
   #resumeReading(): void {
@@ -178,7 +224,7 @@ export class MqttReader implements PluginReader {
   async close(): Promise<void> {
     this.#queue.close();
     const unfinished = new NotOpenError('the mqtt reader closed before the message was handled');
-    for (const release of [...this.#held]) release(unfinished);
+    for (const ack of [...this.#held]) ack.fail(unfinished);
     this.#resumeReading();
     const client = this.#client;
     if (!client) return;

@@ -46,6 +46,8 @@ class Slots {
 export class MqttWriter implements PluginWriter {
   readonly #settings: MqttSettings;
   readonly #slots: Slots | undefined;
+  /** The options of a publish without headers, made once (MQTT.js copies what it is given). */
+  readonly #plainOptions: IClientPublishOptions;
   #client: MqttClient | undefined;
   #published = 0;
 
@@ -53,6 +55,8 @@ export class MqttWriter implements PluginWriter {
     this.#settings = readSettings(context);
     const inflight = this.#settings.maxInflight;
     this.#slots = inflight && this.#settings.qos > 0 ? new Slots(inflight) : undefined;
+    const { qos, retain } = this.#settings;
+    this.#plainOptions = { qos, retain };
   }
 
   async open(options?: CallOptions): Promise<void> {
@@ -77,12 +81,11 @@ export class MqttWriter implements PluginWriter {
 
   /** Resolves when MQTT.js calls back: on PUBACK (QoS 1), PUBCOMP (QoS 2), or once written (QoS 0). */
   #send(client: MqttClient, bytes: Uint8Array, headers: MessageHeaders | undefined): Promise<void> {
-    const { qos, retain } = this.#settings;
     // A view, not a copy: core hands each publish a buffer of its own.
     const payload = asPayload(bytes);
     const options: IClientPublishOptions = headers
-      ? { qos, retain, properties: { userProperties: userProperties(headers) } }
-      : { qos, retain };
+      ? { ...this.#plainOptions, properties: { userProperties: userProperties(headers) } }
+      : this.#plainOptions;
     return new Promise((resolve, reject) => {
       client.publish(this.context.topic, payload, options, (error) => {
         this.#slots?.release();
