@@ -4,7 +4,13 @@
  * hands each payload to the inbox.
  */
 import { once } from 'node:events';
-import { Consumer, type Message as KafkaMessage, ProduceAcks, Producer } from '@platformatic/kafka';
+import {
+  Consumer,
+  FetchIsolationLevels,
+  type Message as KafkaMessage,
+  ProduceAcks,
+  Producer,
+} from '@platformatic/kafka';
 import amqp, { type Channel, type ConsumeMessage } from 'amqplib';
 import mqtt from 'mqtt';
 import rhea, { type EventContext } from 'rhea';
@@ -23,6 +29,10 @@ export interface Endpoint {
 
 /** Our Kafka writer's default batch_size. */
 const BATCH_BYTES = 16_384;
+/** Our Kafka reader's default max_partition_fetch_bytes (kafka-python's). */
+const READER_PARTITION_BYTES = 1_048_576;
+/** Our Kafka writer's default max_in_flight_requests_per_connection (kafka-python's). */
+const MAX_INFLIGHT = 5;
 
 /** As many unacknowledged messages as our readers hold by default (max_unacked_messages). */
 const PREFETCH = 100;
@@ -75,16 +85,17 @@ async function rawKafka(
   const bootstrapBrokers = [`${target.host}:${target.port}`];
   const producer = new Producer({ clientId: `${topic}-writer`, bootstrapBrokers });
   await producer.metadata({ topics: [topic], autocreateTopics: true });
+  // Our reader's consumer settings: kafka-python's 1 MiB per partition in a fetch, not the
+  // client's 50 MB; read_uncommitted below EXACTLY_ONCE; nothing committed (our reader commits
+  // only for a group_id the service names, and the bench names none).
   const consumer = new Consumer({
     clientId: `${topic}-reader`,
     groupId: `${topic}-group`,
     bootstrapBrokers,
+    maxBytesPerPartition: READER_PARTITION_BYTES,
+    isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
   });
-  const stream = await consumer.consume({
-    topics: [topic],
-    mode: 'latest',
-    autocommit: consistency === 'AT_LEAST_ONCE' ? 1000 : false,
-  });
+  const stream = await consumer.consume({ topics: [topic], mode: 'latest', autocommit: false });
   stream.on('data', (message: KafkaMessage<Buffer, Buffer, Buffer, Buffer>) =>
     inbox.take(message.value),
   );
@@ -106,8 +117,10 @@ async function rawKafka(
 }
 
 /**
- * Publishes made while a request is out go together in the next one, as our writer
- * batches concurrent publishes, up to the same byte budget (its linger_ms is 0 too).
+ * Our Kafka writer's batching with its defaults: publishes wait until the current turn of the
+ * event loop has made its publishes (process.nextTick), then go in requests of up to
+ * BATCH_BYTES, at most MAX_INFLIGHT of them out at once; what comes meanwhile waits for the
+ * next free one (linger_ms 0).
  */
 function batching(
   producer: Producer<Buffer, Buffer, Buffer, Buffer>,
@@ -115,34 +128,46 @@ function batching(
   acks: number,
 ): Send {
   const queued: { value: Buffer; done: PromiseWithResolvers<void> }[] = [];
-  let busy = false;
-  const flush = async () => {
-    busy = true;
-    while (queued.length > 0) {
-      // Up to our writer's batch_size (16 KiB), at least one message.
-      let bytes = 0;
-      let take = 0;
-      while (
-        take < queued.length &&
-        (take === 0 || bytes + queued[take]!.value.length <= BATCH_BYTES)
-      ) {
-        bytes += queued[take]!.value.length;
-        take++;
-      }
-      const batch = queued.splice(0, take);
-      try {
-        await producer.send({ messages: batch.map(({ value }) => ({ topic, value })), acks });
-        for (const { done } of batch) done.resolve();
-      } catch (error) {
-        for (const { done } of batch) done.reject(error);
-      }
+  let inflight = 0;
+  let scheduled = false;
+  const sendOne = async () => {
+    // Up to our writer's batch_size (16 KiB), at least one message.
+    let bytes = 0;
+    let take = 0;
+    while (
+      take < queued.length &&
+      (take === 0 || bytes + queued[take]!.value.length <= BATCH_BYTES)
+    ) {
+      bytes += queued[take]!.value.length;
+      take++;
     }
-    busy = false;
+    const batch = queued.splice(0, take);
+    try {
+      await producer.send({ messages: batch.map(({ value }) => ({ topic, value })), acks });
+      for (const { done } of batch) done.resolve();
+    } catch (error) {
+      for (const { done } of batch) done.reject(error);
+    }
+  };
+  const sendQueued = () => {
+    scheduled = false;
+    while (inflight < MAX_INFLIGHT && queued.length > 0) {
+      inflight++;
+      void sendOne().finally(() => {
+        inflight--;
+        if (queued.length > 0) schedule();
+      });
+    }
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    process.nextTick(sendQueued);
   };
   return (payload) => {
     const done = Promise.withResolvers<void>();
     queued.push({ value: Buffer.from(payload), done });
-    if (!busy) void flush();
+    schedule();
     return done.promise;
   };
 }
