@@ -20,6 +20,7 @@ import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp10Params } from './parameters.js';
 import { Reconnector } from './reconnect.js';
+import { tuneSocket } from './socket.js';
 import { containerId } from './terminus.js';
 
 interface Endpoint {
@@ -123,7 +124,7 @@ export async function openConnection(
       ? { host, port, ...nodeTlsOptions(context.tls ?? { checkHostname: true }, host, serverName) }
       : { host, port };
     const connect = (_port: number, _host: string, _options: unknown, done: () => void) => {
-      socket = endpoint.tls ? tls.connect(options, done) : net.connect(options, done);
+      socket = tuneSocket(endpoint.tls ? tls.connect(options, done) : net.connect(options, done));
       return socket;
     };
     return { host, port, connect, options };
