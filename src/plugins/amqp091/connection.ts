@@ -135,6 +135,11 @@ export class Amqp091Connection {
     await this.#connect(signal);
   }
 
+  /** The channel when one is up, without waiting: publishing's fast path. */
+  get current(): Channel | undefined {
+    return this.#channel;
+  }
+
   /** The current channel; while recovering, the next one. */
   async channel(): Promise<Channel> {
     while (!this.#channel) {
