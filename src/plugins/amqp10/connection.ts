@@ -16,11 +16,11 @@ import {
 import { DEFAULT_RECONNECT_BACKOFF, reconnectBackoff } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
 import { type ConnectTarget, classifyError, type SinetErrorClass } from '../../spi/errors.js';
+import { tuneSocket } from '../../spi/socket.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp10Params } from './parameters.js';
 import { Reconnector } from './reconnect.js';
-import { tuneSocket } from './socket.js';
 import { containerId } from './terminus.js';
 
 interface Endpoint {
@@ -124,6 +124,8 @@ export async function openConnection(
       ? { host, port, ...nodeTlsOptions(context.tls ?? { checkHostname: true }, host, serverName) }
       : { host, port };
     const connect = (_port: number, _host: string, _options: unknown, done: () => void) => {
+      // rhea turns Nagle off only on a connection that opens a receiver, and only on its
+      // first socket: a writer's transfers would wait for the broker's delayed ACK.
       socket = tuneSocket(endpoint.tls ? tls.connect(options, done) : net.connect(options, done));
       return socket;
     };
