@@ -23,8 +23,12 @@ describe('plugin sockets', () => {
       await new Promise((resolve) => process.nextTick(resolve));
       expect(socket.writableCorked).toBe(0);
       socket.write('frame 3;');
+      // A frame as large as the high-water mark goes at once, after what was held before it.
+      const large = 'x'.repeat(socket.writableHighWaterMark);
+      socket.write(large);
+      expect(socket.writableCorked).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(Buffer.concat(chunks).toString()).toBe('frame 1;frame 2;frame 3;');
+      expect(Buffer.concat(chunks).toString()).toBe(`frame 1;frame 2;frame 3;${large}`);
     } finally {
       socket.destroy();
       peer.destroy();
