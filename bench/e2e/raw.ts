@@ -220,14 +220,12 @@ async function rawRhea(
   const settled = consistency === 'AT_MOST_ONCE';
   const address = target.address?.(topic) ?? topic;
   const connect = () =>
-    rhea
-      .create_container()
-      .connect({
-        host: target.host,
-        port: target.port,
-        ...CREDENTIALS,
-        tcp_no_delay: true,
-      } as ConnectionOptions);
+    rhea.create_container().connect({
+      host: target.host,
+      port: target.port,
+      ...CREDENTIALS,
+      tcp_no_delay: true,
+    } as ConnectionOptions);
   const readerConnection = connect();
   const receiver = readerConnection.open_receiver({
     source: { address, capabilities: ['queue'] },
