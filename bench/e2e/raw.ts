@@ -13,7 +13,7 @@ import {
 } from '@platformatic/kafka';
 import amqp, { type Channel, type ConsumeMessage } from 'amqplib';
 import mqtt from 'mqtt';
-import rhea, { type EventContext } from 'rhea';
+import rhea, { type ConnectionOptions, type EventContext } from 'rhea';
 import { rheaPublisher } from '../rhea-publisher.js';
 import type { Inbox, Send } from './measure.js';
 import { type Consistency, CREDENTIALS, QUEUE_ARGUMENTS, type Target } from './targets.js';
@@ -231,8 +231,10 @@ async function rawAmqplib(
 }
 
 /**
- * rhea as our amqp-1.0 plugin uses it: a sender link (pre-settled at AT_MOST_ONCE, else
- * resolved on `accepted`) and a receiver link with PREFETCH credit, accepting each message.
+ * rhea as our amqp-1.0 plugin uses it: a connection for the reader and one for the writer,
+ * neither with Nagle (rhea turns it off only on a connection that opens a receiver); a sender
+ * link (pre-settled at AT_MOST_ONCE, else resolved on `accepted`) and a receiver link with
+ * PREFETCH credit, accepting each message.
  */
 async function rawRhea(
   target: Target,
@@ -242,10 +244,15 @@ async function rawRhea(
 ): Promise<Endpoint> {
   const settled = consistency === 'AT_MOST_ONCE';
   const address = target.address?.(topic) ?? topic;
-  const connection = rhea
-    .create_container()
-    .connect({ host: target.host, port: target.port, ...CREDENTIALS });
-  const receiver = connection.open_receiver({
+  const connect = () =>
+    rhea.create_container().connect({
+      host: target.host,
+      port: target.port,
+      ...CREDENTIALS,
+      tcp_no_delay: true,
+    } as ConnectionOptions);
+  const readerConnection = connect();
+  const receiver = readerConnection.open_receiver({
     source: { address, capabilities: ['queue'] },
     credit_window: PREFETCH,
     autoaccept: true,
@@ -256,14 +263,17 @@ async function rawRhea(
     inbox.take(Buffer.isBuffer(body) ? body : (body.content as Buffer));
   });
   await once(receiver, 'receiver_open');
-  const publish = await rheaPublisher(connection, address, settled);
+  const writerConnection = connect();
+  const publish = await rheaPublisher(writerConnection, address, settled);
   const send: Send = (payload) => publish(rhea.message.data_section(Buffer.from(payload)));
   return {
     sequential: send,
     windowed: send,
     close: async () => {
-      connection.close();
-      await once(connection, 'connection_close');
+      for (const connection of [writerConnection, readerConnection]) {
+        connection.close();
+        await once(connection, 'connection_close');
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import amqp, { type Channel, type ChannelModel, type Options } from 'amqplib';
 import {
   AuthorizationError,
@@ -14,6 +15,7 @@ import {
 } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
 import { type ConnectTarget, classifyError, type SinetErrorClass } from '../../spi/errors.js';
+import { tuneSocket } from '../../spi/socket.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp091Params } from './parameters.js';
@@ -135,6 +137,11 @@ export class Amqp091Connection {
     await this.#connect(signal);
   }
 
+  /** The channel when one is up, without waiting: publishing's fast path. */
+  get current(): Channel | undefined {
+    return this.#channel;
+  }
+
   /** The current channel; while recovering, the next one. */
   async channel(): Promise<Channel> {
     while (!this.#channel) {
@@ -166,6 +173,9 @@ export class Amqp091Connection {
       let model: ChannelModel | undefined;
       try {
         model = await amqp.connect(endpoint.url, endpoint.socket);
+        // amqplib's multiplexer writes each frame on its own (a publish, an ack).
+        const socket = (model.connection as unknown as { stream?: unknown }).stream;
+        if (socket instanceof Socket) tuneSocket(socket);
         const current = model;
         model.on('error', () => {}); // 'close' follows with the same error
         model.on('close', (error?: Error) => this.#lost(current, error));

@@ -4,6 +4,7 @@ import { headersFromTable } from '../../spi/headers.js';
 import { MessageQueue } from '../../spi/message-queue.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginReader, ReaderContext, ReceivedMessage } from '../../spi/types.js';
+import { ChannelAcks } from './acks.js';
 import { Amqp091Connection, connectionSettings } from './connection.js';
 import { AMQP091_PARAMETERS, type Amqp091Params } from './parameters.js';
 import { declareReaderQueues, type Topology, topology } from './topology.js';
@@ -22,6 +23,8 @@ export class Amqp091Reader implements PluginReader {
   readonly #queue: MessageQueue;
   #connection: Amqp091Connection | undefined;
   #channel: Channel | undefined;
+  /** The current channel's acknowledgements (AT_LEAST_ONCE). */
+  #acks: ChannelAcks | undefined;
   #queues: string[] = [];
   #consumerTags: string[] = [];
   #paused = false;
@@ -60,6 +63,13 @@ export class Amqp091Reader implements PluginReader {
     if (this.#ack && this.#prefetch > 0) await channel.prefetch(this.#prefetch);
     this.#queues = await declareReaderQueues(channel, this.#topology, this.context);
     this.#channel = channel;
+    this.#acks = this.#ack
+      ? new ChannelAcks(channel, (error) =>
+          this.#queue.fail(
+            new ConnectionError(`${this.context.service}: acknowledging failed`, { cause: error }),
+          ),
+        )
+      : undefined;
     this.#consumerTags = [];
     if (!this.#paused) await this.#consume(channel);
   }
@@ -82,6 +92,8 @@ export class Amqp091Reader implements PluginReader {
       return;
     }
     this.#received++;
+    const acks = this.#acks;
+    acks?.delivered(message);
     // One object per delivery, settle included or not (a spread would copy it).
     this.#queue.push({
       bytes: new Uint8Array(
@@ -92,21 +104,13 @@ export class Amqp091Reader implements PluginReader {
       topic: message.fields.routingKey,
       raw: message,
       headers: headersFromTable(message.properties.headers),
-      settle: this.#ack ? () => this.#ackOn(channel, message) : undefined,
+      // After the channel died the broker has already requeued the message: nothing to ack.
+      settle: acks
+        ? () => {
+            if (channel === this.#channel) acks.settle(message);
+          }
+        : undefined,
     });
-  }
-
-  /**
-   * After the channel died the broker has already requeued the message: nothing to ack.
-   * amqplib may know it is closing before the reader hears of it, and then refuses the ack.
-   */
-  #ackOn(channel: Channel, message: ConsumeMessage): void {
-    if (channel !== this.#channel) return;
-    try {
-      channel.ack(message);
-    } catch (error) {
-      if ((error as Error).name !== 'IllegalOperationError') throw error;
-    }
   }
 
   #pause(): void {
@@ -127,6 +131,9 @@ export class Amqp091Reader implements PluginReader {
 
   async close(): Promise<void> {
     this.#queue.close();
+    // What the user settled goes before the channel closes (else it would come again).
+    this.#acks?.flush();
+    this.#acks = undefined;
     const connection = this.#connection;
     this.#connection = undefined;
     this.#channel = undefined;

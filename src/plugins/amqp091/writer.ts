@@ -25,7 +25,9 @@ export class Amqp091Writer implements PluginWriter {
   readonly #mandatory: boolean;
   /** Message ids the broker returned as unroutable, until their confirm arrives. */
   readonly #returned = new Set<string>();
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Publishes waiting for their confirm; close() waits until none is left. */
+  #inFlight = 0;
+  #drained: PromiseWithResolvers<void> | undefined;
   #sequence = 0;
   #closeRequested = false;
   readonly #closedWhileDown = rejectable();
@@ -68,31 +70,32 @@ export class Amqp091Writer implements PluginWriter {
 
   async publish(bytes: Uint8Array, options: PublishOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
-    if (!this.#connection) throw new NotOpenError(`${this.context.service}: writer is not open`);
+    const connection = this.#connection;
+    if (!connection) throw new NotOpenError(`${this.context.service}: writer is not open`);
     const id = String(++this.#sequence);
     const properties: Options.Publish = {
       persistent: this.#persistent,
       mandatory: this.#mandatory,
       messageId: id,
-      ...(options.timestampUs !== undefined
-        ? { timestamp: Math.floor(options.timestampUs / 1_000_000) }
-        : {}),
-      ...(options.headers ? { headers: headersTable(options.headers) } : {}),
     };
+    if (options.timestampUs !== undefined) {
+      properties.timestamp = Math.floor(options.timestampUs / 1_000_000);
+    }
+    if (options.headers) properties.headers = headersTable(options.headers);
     const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.#confirm) {
-      const confirmed = this.#publishUntilConfirmed(content, properties, id);
-      this.#inFlight.add(confirmed);
+      this.#inFlight++;
       try {
-        await confirmed;
+        await this.#publishUntilConfirmed(connection, content, properties, id);
       } catch (error) {
         this.#failed++;
         throw error;
       } finally {
-        this.#inFlight.delete(confirmed);
+        if (--this.#inFlight === 0) this.#drained?.resolve();
       }
     } else {
-      const channel = await this.#channel();
+      // A channel that is up is taken as it is: no promise per message to wait on.
+      const channel = connection.current ?? (await this.#channel());
       if (!channel.publish(this.#topology.exchange, this.context.topic, content, properties)) {
         await once(channel, 'drain');
       }
@@ -121,9 +124,14 @@ export class Amqp091Writer implements PluginWriter {
    * A publish the connection took down with it, unconfirmed, is sent again on the next one:
    * the broker may then hold it twice, which AT_LEAST_ONCE allows, but never not at all.
    */
-  async #publishUntilConfirmed(content: Buffer, properties: Options.Publish, id: string) {
+  async #publishUntilConfirmed(
+    connection: Amqp091Connection,
+    content: Buffer,
+    properties: Options.Publish,
+    id: string,
+  ): Promise<void> {
     for (;;) {
-      const channel = (await this.#channel()) as ConfirmChannel;
+      const channel = (connection.current ?? (await this.#channel())) as ConfirmChannel;
       if ((await this.#publishConfirmed(channel, content, properties, id)) === 'confirmed') return;
       if (this.#closeRequested) {
         throw new ConnectionError(
@@ -178,7 +186,10 @@ export class Amqp091Writer implements PluginWriter {
     this.#closeRequested = true;
     // Publishes confirm on a live connection; waiting for one that is down could take forever.
     if (!connection.ready) this.#abandonWaiting();
-    await Promise.allSettled(this.#inFlight);
+    if (this.#inFlight > 0) {
+      this.#drained = Promise.withResolvers();
+      await this.#drained.promise;
+    }
     this.#abandonWaiting();
     this.#connection = undefined;
     await connection.close();

@@ -14,13 +14,10 @@ export function toMessage(
   timestampUs?: number,
   headers?: MessageHeaders,
 ): Message {
-  return {
-    to,
-    body: rhea.message.data_section(view(bytes)),
-    durable,
-    ...(timestampUs !== undefined ? { creation_time: new Date(timestampUs / 1000) } : {}),
-    ...(headers ? { application_properties: applicationProperties(headers) } : {}),
-  };
+  const message: Message = { to, body: rhea.message.data_section(view(bytes)), durable };
+  if (timestampUs !== undefined) message.creation_time = new Date(timestampUs / 1000);
+  if (headers) message.application_properties = applicationProperties(headers);
+  return message;
 }
 
 function applicationProperties(headers: MessageHeaders): Record<string, string | Buffer> {

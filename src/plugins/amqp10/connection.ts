@@ -16,6 +16,7 @@ import {
 import { DEFAULT_RECONNECT_BACKOFF, reconnectBackoff } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
 import { type ConnectTarget, classifyError, type SinetErrorClass } from '../../spi/errors.js';
+import { tuneSocket } from '../../spi/socket.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp10Params } from './parameters.js';
@@ -123,7 +124,9 @@ export async function openConnection(
       ? { host, port, ...nodeTlsOptions(context.tls ?? { checkHostname: true }, host, serverName) }
       : { host, port };
     const connect = (_port: number, _host: string, _options: unknown, done: () => void) => {
-      socket = endpoint.tls ? tls.connect(options, done) : net.connect(options, done);
+      // rhea turns Nagle off only on a connection that opens a receiver, and only on its
+      // first socket: a writer's transfers would wait for the broker's delayed ACK.
+      socket = tuneSocket(endpoint.tls ? tls.connect(options, done) : net.connect(options, done));
       return socket;
     };
     return { host, port, connect, options };

@@ -35,7 +35,7 @@ export class Amqp10Reader implements PluginReader {
   /** The link each queued message came on, whose credit its taking renews. */
   readonly #linkOf = new WeakMap<ReceivedMessage, Receiver>();
   /** Per link, messages taken since its credit was last renewed. */
-  readonly #taken = new Map<Receiver, number>();
+  readonly #takenOn = new Map<Receiver, number>();
   /** Credit is renewed in steps of a quarter window, as rhea does, not a flow per message. */
   #creditStep = 1;
   #opened: OpenedConnection | undefined;
@@ -135,20 +135,24 @@ export class Amqp10Reader implements PluginReader {
     this.#queue.push(received);
   }
 
-  async receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {
-    const message = await this.#queue.receive(options);
+  receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {
+    return this.#queue.receive(options).then(this.#taken);
+  }
+
+  /** A message the user takes: its link gets the credit back, a quarter window at a time. */
+  readonly #taken = (message: ReceivedMessage | undefined): ReceivedMessage | undefined => {
     const link =
       message && (this.#receivers.length > 1 ? this.#linkOf.get(message) : this.#receivers[0]);
     if (link) {
-      const taken = (this.#taken.get(link) ?? 0) + 1;
-      if (taken < this.#creditStep) this.#taken.set(link, taken);
+      const taken = (this.#takenOn.get(link) ?? 0) + 1;
+      if (taken < this.#creditStep) this.#takenOn.set(link, taken);
       else {
-        this.#taken.set(link, 0);
+        this.#takenOn.set(link, 0);
         if (link.is_open()) link.add_credit(taken);
       }
     }
     return message;
-  }
+  };
 
   async close(): Promise<void> {
     this.#queue.close();

@@ -34,7 +34,9 @@ export class Amqp10Writer implements PluginWriter {
   readonly #params: Amqp10Params;
   readonly #settled: boolean;
   readonly #pending = new Map<Delivery, Pending>();
-  readonly #inFlight = new Set<Promise<unknown>>();
+  /** Publishes waiting for their outcome; close() waits until none is left. */
+  #inFlight = 0;
+  #drained: PromiseWithResolvers<void> | undefined;
   /** Publishers waiting for link credit. */
   readonly #waiting = new Set<() => void>();
   #opened: OpenedConnection | undefined;
@@ -122,24 +124,27 @@ export class Amqp10Writer implements PluginWriter {
     try {
       let outcome: Outcome = 'resend';
       while (outcome === 'resend') {
-        await this.#credit(sender, options.signal);
+        // With credit and the link up, no promise to wait on.
+        if (this.#down || !sender.sendable() || this.#linkError) {
+          await this.#credit(sender, options.signal);
+        }
         const delivery = sender.send(message);
         if (this.#settled) break;
-        outcome = await this.#outcome(delivery);
+        // Counted while the broker's answer is awaited: close() waits for those.
+        this.#inFlight++;
+        try {
+          outcome = await new Promise<Outcome>((resolve, reject) =>
+            this.#pending.set(delivery, { resolve, reject }),
+          );
+        } finally {
+          if (--this.#inFlight === 0) this.#drained?.resolve();
+        }
       }
       this.#published++;
     } catch (error) {
       this.#failed++;
       throw error;
     }
-  }
-
-  #outcome(delivery: Delivery): Promise<Outcome> {
-    const outcome = new Promise<Outcome>((resolve, reject) =>
-      this.#pending.set(delivery, { resolve, reject }),
-    );
-    this.#inFlight.add(outcome);
-    return outcome.finally(() => this.#inFlight.delete(outcome));
   }
 
   async #credit(sender: Sender, signal?: AbortSignal): Promise<void> {
@@ -190,7 +195,10 @@ export class Amqp10Writer implements PluginWriter {
       this.#failAll(this.#linkError);
     }
     // Flush: wait for the outcomes of what is in flight.
-    await Promise.allSettled(this.#inFlight);
+    if (this.#inFlight > 0) {
+      this.#drained = Promise.withResolvers();
+      await this.#drained.promise;
+    }
     this.#sender = undefined;
     this.#wake();
     await opened.close();
