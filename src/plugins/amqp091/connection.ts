@@ -1,4 +1,3 @@
-import { Socket } from 'node:net';
 import amqp, { type Channel, type ChannelModel, type Options } from 'amqplib';
 import {
   AuthorizationError,
@@ -15,7 +14,6 @@ import {
 } from '../../spi/backoff.js';
 import { parseBroker } from '../../spi/brokers.js';
 import { type ConnectTarget, classifyError, type SinetErrorClass } from '../../spi/errors.js';
-import { tuneSocket } from '../../spi/socket.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp091Params } from './parameters.js';
@@ -173,9 +171,6 @@ export class Amqp091Connection {
       let model: ChannelModel | undefined;
       try {
         model = await amqp.connect(endpoint.url, endpoint.socket);
-        // amqplib's multiplexer writes each frame on its own (a publish, an ack).
-        const socket = (model.connection as unknown as { stream?: unknown }).stream;
-        if (socket instanceof Socket) tuneSocket(socket);
         const current = model;
         model.on('error', () => {}); // 'close' follows with the same error
         model.on('close', (error?: Error) => this.#lost(current, error));
