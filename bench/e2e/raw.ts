@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import {
+  Admin,
   Consumer,
   FetchIsolationLevels,
   type Message as KafkaMessage,
@@ -290,5 +291,20 @@ export async function prepareQueue(target: Target, queue: string): Promise<void>
     await channel.assertQueue(queue, { durable: true, arguments: QUEUE_ARGUMENTS });
   } finally {
     await model.close();
+  }
+}
+
+/** The Kafka topics a case wrote (several GiB in a full run) go when it is done. */
+export async function removeTopics(target: Target, topics: readonly string[]): Promise<void> {
+  if (target.protocol !== 'kafka') return;
+  const admin = new Admin({
+    clientId: 'sinetstream-e2e-cleanup',
+    bootstrapBrokers: [`${target.host}:${target.port}`],
+  });
+  try {
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: topics.filter((t) => existing.has(t)) });
+  } finally {
+    await admin.close();
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The run: per target and consistency, the sides opened once; per payload size, their
  * throughput slices alternating round by round, then sequential latency round trips, then
- * (Kafka) the broker's own perf tools; last, ours over a long run for RSS.
+ * (Kafka) the broker's own perf tools. First, before all that, ours over a long run for RSS,
+ * per broker in a process of its own (rss.ts).
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
-import { Admin } from '@platformatic/kafka';
 import { createMessageEncoder } from '../../src/index.js';
 import { consumerPerf, fetchKafkaTools, producerPerf, type ToolRate } from './kafka-perf.js';
 import {
@@ -17,7 +19,8 @@ import {
 } from './measure.js';
 import { ours } from './ours.js';
 import { type PythonSide, python } from './python.js';
-import { type Endpoint, prepareQueue, raw } from './raw.js';
+import { type Endpoint, prepareQueue, raw, removeTopics } from './raw.js';
+import type { RssResult } from './rss.js';
 import { type Consistency, serviceOf, TARGETS, type Target, topicFor } from './targets.js';
 import { profileSlice } from './time-shares.js';
 
@@ -62,16 +65,6 @@ export interface CaseResult {
   limit?: { producer: ToolRate; consumer: ToolRate };
 }
 
-export interface RssResult {
-  target: string;
-  size: number;
-  messages: number;
-  /** Bytes: after warm-up (10k messages), the highest seen, and at the end. */
-  start: number;
-  peak: number;
-  end: number;
-}
-
 /** One profiled windowed slice: this process's time per message by whose code it is. */
 export interface TimeShares {
   target: string;
@@ -95,7 +88,8 @@ export interface Results {
   plan: Plan;
   machine: Machine;
   cases: CaseResult[];
-  rss: RssResult;
+  /** Per broker of the RSS run. */
+  rss: RssResult[];
   profiles: TimeShares[];
   startedAt: Date;
   seconds: number;
@@ -148,9 +142,12 @@ async function envelopeOverhead(target: Target, consistency: Consistency, size: 
   return encoder.encode(new Uint8Array(size)).length - size;
 }
 
-/** Steps the progress bar counts: each opening, slice, latency run, tool run, and RSS. */
+/** The brokers of the RSS run: MQTT and Kafka, about 2 minutes each for a million messages. */
+const RSS_TARGETS = TARGETS.filter((t) => t.protocol === 'mqtt' || t.protocol === 'kafka');
+
+/** Steps the progress bar counts: each opening, slice, latency run, tool run, and RSS run. */
 export function stepsOf(plan: Plan): number {
-  let steps = 1;
+  let steps = RSS_TARGETS.length;
   if (plan.profileMs > 0) {
     steps +=
       TARGETS.filter((t) => PROFILED.includes(t.protocol)).length * plan.consistencies.length * 2;
@@ -163,12 +160,14 @@ export function stepsOf(plan: Plan): number {
   return steps;
 }
 
+export type { RssPoint, RssResult } from './rss.js';
+
 export async function runAll(plan: Plan, progress: Progress): Promise<Results> {
   const startedAt = new Date();
   progress.total(stepsOf(plan));
   await fetchKafkaTools();
-  // First, while nothing else has grown the heap: its start is then ours alone.
-  const rss = await rssRun(plan, progress);
+  const rss: RssResult[] = [];
+  for (const target of RSS_TARGETS) rss.push(await rssRun(plan, target, progress));
   const cases: CaseResult[] = [];
   for (const target of TARGETS) {
     for (const consistency of plan.consistencies) {
@@ -306,49 +305,26 @@ async function runCase(
   return result;
 }
 
-/** The Kafka topics a case wrote (several GiB in a full run) go when it is done. */
-async function removeTopics(target: Target, topics: readonly string[]): Promise<void> {
-  if (target.protocol !== 'kafka') return;
-  const admin = new Admin({
-    clientId: 'sinetstream-e2e-cleanup',
-    bootstrapBrokers: [`${target.host}:${target.port}`],
-  });
-  try {
-    const existing = new Set(await admin.listTopics());
-    await admin.deleteTopics({ topics: topics.filter((t) => existing.has(t)) });
-  } finally {
-    await admin.close();
-  }
-}
-
-/**
- * Ours on Kafka at 1 KiB, AT_LEAST_ONCE, windowed, for `rssMessages`: RSS start, peak, end.
- * Kafka because it runs fastest there with nothing lost (acknowledged publishes, a log).
- */
-async function rssRun(plan: Plan, progress: Progress): Promise<RssResult> {
-  const target = TARGETS.find((t) => t.protocol === 'kafka')!;
-  const size = 1024;
+/** The RSS run (rss.ts) on `target`, in a child process with --expose-gc. */
+async function rssRun(plan: Plan, target: Target, progress: Progress): Promise<RssResult> {
   progress.step(
     `RSS over ${plan.rssMessages.toLocaleString('en')} messages (ours, ${target.name})`,
   );
-  const inbox = new Inbox();
-  const topic = topicFor(target, 'rss', 'AT_LEAST_ONCE');
-  const side = await ours(target, 'AT_LEAST_ONCE', topic, inbox);
-  const payload = new Uint8Array(size).fill(0x61);
-  const step = 10_000;
-  let start = 0;
-  let peak = 0;
-  let end = 0;
-  try {
-    for (let sent = 0; sent < plan.rssMessages; sent += step) {
-      await throughputSlice(side.windowed, inbox, payload, target.window, 60_000, step);
-      end = process.memoryUsage.rss();
-      if (sent === 0) start = end;
-      peak = Math.max(peak, end);
-    }
-  } finally {
-    await side.close();
-    await removeTopics(target, [topic]);
-  }
-  return { target: target.name, size, messages: inbox.received, start, peak, end };
+  const child = fork(
+    new URL('./rss.ts', import.meta.url),
+    [target.protocol, String(plan.rssMessages)],
+    // Under tsx: its loader flags, so the child runs TypeScript too.
+    {
+      execArgv: [...process.execArgv, '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  let result: RssResult | undefined;
+  child.on('message', (message) => {
+    result = message as RssResult;
+  });
+  const [code] = await once(child, 'exit');
+  if (!result)
+    throw new Error(`bench: the RSS run on ${target.name} ended (code ${code}) with no result`);
+  return result;
 }
