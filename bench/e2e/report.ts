@@ -189,7 +189,7 @@ export async function writeReport(
     '',
     '## Memory',
     '',
-    `Ours (writer and reader in one process of its own per broker), ${sizeLabel(rss[0]?.size ?? 0)}, ` +
+    `Ours (writer and reader in one process of its own per broker, the brokers at the same time), ${sizeLabel(rss[0]?.size ?? 0)}, ` +
       `AT_LEAST_ONCE, windowed, ${num(plan.rssMessages)} messages. At each checkpoint: RSS as the run ` +
       'left it; then, after a forced full collection, *live* (V8 heap in use plus the Buffers and other ' +
       'memory outside it that objects hold: what the program still references; a leak grows it) and ' +
