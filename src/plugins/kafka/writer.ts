@@ -189,9 +189,8 @@ export class KafkaWriter implements PluginWriter {
    * Sends what is queued, as far as the in-flight limit allows; `linger_ms` lets a batch fill.
    * Without it, sending waits until the publishes made in the same turn of the event loop are
    * queued (process.nextTick runs once the microtasks have drained): at acks 0 a request is
-   * written and done at once, so sending at each publish made one request per message (1.1
-   * on average in the end-to-end bench, a tenth of the raw client's rate at 100 B), where the
-   * Kafka producers' sender thread takes everything that accumulated.
+   * written and done at once, so sending at each publish would make one request per message,
+   * where the Kafka producers' sender thread takes everything that accumulated.
    */
   #pump(): void {
     if (this.#lingerMs > 0 && this.#queuedBytes < this.#batchBytes && !this.#closing) {
