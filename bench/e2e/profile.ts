@@ -2,15 +2,16 @@
  * Where the time goes: ours (or `--raw`) end to end on one target (default MQTT,
  * AT_MOST_ONCE, 1 KiB, windowed) under the V8 CPU profiler, self time summed by whose code it
  * is. `npm run bench:profile [-- --target kafka --consistency AT_LEAST_ONCE --seconds 10
- * --raw]`; writes the .cpuprofile (open it in Chrome DevTools or speedscope for the flame
- * graph) to the temp directory and prints the shares as Markdown.
+ * --raw --folded FILE]`; writes the .cpuprofile (open it in Chrome DevTools or speedscope for
+ * the flame graph) to the temp directory, with `--folded` the folded stacks a flame graph
+ * renderer takes (`inferno-flamegraph < FILE > flame.svg`), and prints the shares as Markdown.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Consistency, TARGETS } from './targets.js';
-import { type ProfileNode, profileSlice, shares } from './time-shares.js';
+import { foldedStacks, type ProfileNode, profileSlice, shares } from './time-shares.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
       size: { type: 'string', default: '1024' },
       seconds: { type: 'string', default: '8' },
       raw: { type: 'boolean', default: false },
+      // Folded stacks for a flame graph: `inferno-flamegraph < FILE > flame.svg`.
+      folded: { type: 'string' },
     },
   });
   const target = TARGETS.find((t) => t.protocol === values.target || t.name === values.target);
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   );
   const file = join(tmpdir(), `sinetstream-${side}-${target.protocol}-${Date.now()}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
+  if (values.folded) writeFileSync(values.folded, foldedStacks(profile));
   console.log(
     `${side}, ${target.name}, ${values.consistency}, ${values.size} B, window ${target.window}: ` +
       `${Math.round(t.messages / t.seconds)} msg/s, ${t.cpuUsPerMessage.toFixed(1)} µs CPU/msg`,

@@ -53,6 +53,39 @@ export function shares(
   return [...totals].map(([k, v]) => [k, v / all] as [string, number]).sort((a, b) => b[1] - a[1]);
 }
 
+/**
+ * The profile as folded stacks (`root;caller;frame weight`, one line per distinct stack,
+ * weight in µs), the input of flame graph renderers such as inferno-flamegraph or
+ * flamegraph.pl.
+ */
+export function foldedStacks(profile: CpuProfile): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  const name = ({ callFrame }: ProfileNode) => {
+    const where = callFrame.url.replace(/^.*\/(node_modules|src|dist|bench)\//, '$1/');
+    return `${callFrame.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`.replaceAll(
+      ';',
+      ',',
+    );
+  };
+  const weights = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    weights.set(id, (weights.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const lines: string[] = [];
+  for (const [id, weight] of weights) {
+    const frames: string[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at)!;
+      if (node.callFrame.functionName !== '(root)') frames.push(name(node));
+    }
+    lines.push(`${frames.reverse().join(';')} ${Math.round(weight)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export interface ProfiledSlice {
   side: 'ours' | 'raw';
   throughput: Throughput;
