@@ -85,9 +85,15 @@ abstract class WriterBase<T> extends ServiceClient<PluginWriter> {
       return Promise.reject(error);
     }
     const { telemetry } = this;
-    const published = telemetry
-      ? this.#publishObserved(telemetry, writer, encoded, headers, timestampUs, options.signal)
-      : writer.publish(encoded.bytes, { signal: options.signal, timestampUs, headers });
+    let published: Promise<void>;
+    try {
+      published = telemetry
+        ? this.#publishObserved(telemetry, writer, encoded, headers, timestampUs, options.signal)
+        : writer.publish(encoded.bytes, { signal: options.signal, timestampUs, headers });
+    } catch (error) {
+      // A plugin's publish that throws instead of rejecting fails the same way.
+      published = Promise.reject(error);
+    }
     return published.then(
       () =>
         this.recorder.recordMessage(

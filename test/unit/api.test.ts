@@ -14,6 +14,7 @@ import {
   MessageWriter,
   NoConfigError,
   NotOpenError,
+  PublishError,
   UnsupportedOperationError,
   UnsupportedServiceTypeError,
 } from '../../src/index.js';
@@ -190,6 +191,34 @@ describe('MessageWriter and MessageReader on type: memory', () => {
       /byte_array.*string/,
     );
     expect(writer.metrics.errorCountTotal).toBe(1);
+  });
+
+  it('fails a publish whose plugin throws instead of rejecting with a rejected promise, counted', async () => {
+    const registry = createRegistry().registerBroker('throwing', {
+      type: 'throwing',
+      createReader: () => {
+        throw new Error('unused');
+      },
+      createWriter: () => ({
+        open: async () => {},
+        publish: () => {
+          throw new Error('socket gone');
+        },
+        close: async () => {},
+      }),
+    });
+    const writer = await new MessageWriter({
+      config: { s: { type: 'throwing', topic: 't' } },
+      registry,
+    }).open();
+    let publishing: Promise<void> | undefined;
+    expect(() => {
+      publishing = writer.publish(new Uint8Array([1]));
+    }).not.toThrow();
+    await expect(publishing).rejects.toThrow(PublishError);
+    await expect(publishing).rejects.toThrow(/socket gone/);
+    expect(writer.metrics.errorCountTotal).toBe(1);
+    await writer.close();
   });
 
   it('hands plugins TLS material as bytes, inline *_data or read once from a file', async () => {
