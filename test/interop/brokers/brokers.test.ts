@@ -13,9 +13,9 @@
  * without them every case fails saying which to run.
  */
 import { rmSync } from 'node:fs';
-import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Message, MessageReader, MessageWriter } from '../../../src/index.js';
+import { createTopic } from '../../integration/kafka/helpers.js';
 import { isListeningAt } from '../../support/net.js';
 import {
   BROKERS,
@@ -40,20 +40,6 @@ const WAIT_MS = 20_000;
 const REPLY_MS = 45_000;
 /** Slack for "now" stamps: the writer's clock read vs ours around the publishes. */
 const CLOCK_SLACK_US = 2_000_000;
-
-async function createTopic(topic: string): Promise<void> {
-  // One partition keeps the order; created up front so neither side's consumer has to
-  // wait for the metadata of an auto-created topic.
-  const admin = new Admin({
-    clientId: 'sinetstream-interop-admin',
-    bootstrapBrokers: [BROKERS.kafka],
-  });
-  try {
-    await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
-  } finally {
-    await admin.close();
-  }
-}
 
 const nowUs = () => Date.now() * 1000;
 
@@ -149,7 +135,9 @@ for (const broker of Object.keys(BROKERS) as Broker[]) {
       async (_name, c) => {
         const { file, writer } = ready(broker);
         const topic = uniqueTopic(c, 'py2ts');
-        if (broker === 'kafka') await createTopic(topic);
+        // One partition keeps the order; made up front so that neither side waits for the
+        // metadata of an auto-created topic.
+        if (broker === 'kafka') await createTopic(topic, 1);
         const sent = messages(c.valueType);
         const reader = new MessageReader<Value>({
           service: c.service,
@@ -195,7 +183,7 @@ for (const broker of Object.keys(BROKERS) as Broker[]) {
       async (_name, c) => {
         const { file, reader } = ready(broker);
         const topic = uniqueTopic(c, 'ts2py');
-        if (broker === 'kafka') await createTopic(topic);
+        if (broker === 'kafka') await createTopic(topic, 1);
         const sent = messages(c.valueType);
         const text = c.valueType === 'text';
         checked(

@@ -4,10 +4,10 @@
  * seek_to_beginning, by our AsyncMessageReader and MessageReader and by Python's MessageReader.
  */
 import { rmSync } from 'node:fs';
-import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsyncMessageReader, MessageReader, MessageWriter } from '../../../src/index.js';
-import { BROKERS, serviceName, writeSharedConfig } from './config.js';
+import { createTopic } from '../../integration/kafka/helpers.js';
+import { serviceName, writeSharedConfig } from './config.js';
 import { PythonDriver, requireVenv } from './driver.js';
 
 const REPLY_MS = 45_000;
@@ -30,15 +30,7 @@ afterAll(async () => {
 
 async function newTopic(what: string): Promise<string> {
   const topic = `interop-seek-${what}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new Admin({
-    clientId: 'sinetstream-interop-admin',
-    bootstrapBrokers: [BROKERS.kafka],
-  });
-  try {
-    await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
-  } finally {
-    await admin.close();
-  }
+  await createTopic(topic, 1);
   return topic;
 }
 
