@@ -7,7 +7,7 @@
 import { cbc, ctr, gcm, unsafe } from '@noble/ciphers/aes.js';
 import type { BlockCipher } from './block-cipher.js';
 import { AES_BLOCK } from './cmac.js';
-import { Eax } from './eax.js';
+import { eaxMode } from './eax.js';
 import type { AesMode, KeyedMode, ModeSpec } from './mode-spec.js';
 import { openPgpMode } from './openpgp.js';
 import type { CryptoParams, KeySource, Prf } from './params.js';
@@ -170,16 +170,5 @@ export const MODE_SPECS: Readonly<Record<AesMode, ModeSpec<AesKey>>> = {
       },
     }),
   },
-  EAX: {
-    ivLength: 16,
-    tagLength: 8,
-    blockAligned: false,
-    withKey(key) {
-      const eax = new Eax(nobleBlockCipher(key), 8);
-      return {
-        seal: (iv, plain, aad) => eax.seal(iv, aad, plain),
-        open: (iv, ciphertext, tag, aad) => eax.open(iv, aad, ciphertext, tag),
-      };
-    },
-  },
+  EAX: eaxMode(nobleBlockCipher),
 };

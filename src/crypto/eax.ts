@@ -1,5 +1,6 @@
 import { type BlockCipher, equalInConstantTime } from './block-cipher.js';
 import { AES_BLOCK, Cmac } from './cmac.js';
+import type { ModeSpec } from './mode-spec.js';
 
 /** The one-block tweak [t] that turns CMAC into OMAC^t (EAX paper, section 3). */
 function tweak(t: number): Uint8Array {
@@ -57,4 +58,20 @@ export class Eax {
     for (let i = 0; i < this.#tagLength; i++) tag[i] = n[i]! ^ h[i]! ^ c[i]!;
     return tag;
   }
+}
+
+/** EAX with SINETStream's 16-byte nonce and 8-byte tag, on each platform's AES block function. */
+export function eaxMode<K>(blockCipherOf: (key: K) => BlockCipher): ModeSpec<K> {
+  return {
+    ivLength: 16,
+    tagLength: 8,
+    blockAligned: false,
+    withKey(key) {
+      const eax = new Eax(blockCipherOf(key), 8);
+      return {
+        seal: (iv, plain, aad) => eax.seal(iv, aad, plain),
+        open: (iv, ciphertext, tag, aad) => eax.open(iv, aad, ciphertext, tag),
+      };
+    },
+  };
 }

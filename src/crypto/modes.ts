@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, type KeyObject } from 'node:crypto';
 import { AES_BLOCK } from './cmac.js';
-import { Eax } from './eax.js';
+import { eaxMode } from './eax.js';
 import type { AesMode, ModeSpec } from './mode-spec.js';
 import { aesAlgorithm, nodeBlockCipher } from './node-aes.js';
 import { openPgpMode } from './openpgp.js';
@@ -76,16 +76,5 @@ export const MODE_SPECS: Readonly<Record<AesMode, ModeSpec<KeyObject>>> = {
       };
     },
   },
-  EAX: {
-    ivLength: 16,
-    tagLength: 8,
-    blockAligned: false,
-    withKey(key) {
-      const eax = new Eax(nodeBlockCipher(key), 8);
-      return {
-        seal: (iv, plain, aad) => eax.seal(iv, aad, plain),
-        open: (iv, ciphertext, tag, aad) => eax.open(iv, aad, ciphertext, tag),
-      };
-    },
-  },
+  EAX: eaxMode(nodeBlockCipher),
 };
