@@ -36,6 +36,7 @@ class Acknowledgement {
 
   constructor(
     private readonly held: Set<Acknowledgement>,
+    readonly packet: IPublishPacket,
     public proceed: ((error?: Error) => void) | undefined = undefined,
   ) {}
 
@@ -86,7 +87,7 @@ export class MqttReader implements PluginReader {
    * The QoS 1 packet just delivered: MQTT.js emits 'message' and then calls `handleMessage`
    * with the same packet, synchronously.
    */
-  #delivered: { packet: IPublishPacket; ack: Acknowledgement } | undefined;
+  #delivered: Acknowledgement | undefined;
   /** The callback that lets MQTT.js read on, held while QoS 0 messages pile up. */
   #paused: (() => void) | undefined;
   /** Messages MQTT.js waits on until the user is done with them. */
@@ -140,7 +141,7 @@ export class MqttReader implements PluginReader {
           return;
         }
         // An error lets MQTT.js read on without a PUBREC (and report it as a client error).
-        const ack = new Acknowledgement(this.#held, (error) => done(error ?? 0));
+        const ack = new Acknowledgement(this.#held, packet, (error) => done(error ?? 0));
         this.#deliver(topic, payload, packet, ack);
         this.#hold(ack);
       };
@@ -153,8 +154,8 @@ export class MqttReader implements PluginReader {
         this.#deliver(topic, payload, packet, undefined);
         return;
       }
-      const ack = new Acknowledgement(this.#held);
-      this.#delivered = { packet, ack };
+      const ack = new Acknowledgement(this.#held, packet);
+      this.#delivered = ack;
       this.#deliver(topic, payload, packet, ack);
     });
     // An error lets MQTT.js read on without acknowledging the message.
@@ -162,8 +163,8 @@ export class MqttReader implements PluginReader {
       const delivered = this.#delivered;
       this.#delivered = undefined;
       if (delivered?.packet === packet) {
-        delivered.ack.proceed = done;
-        this.#hold(delivered.ack);
+        delivered.proceed = done;
+        this.#hold(delivered);
       } else if (this.#queue.size >= this.context.maxUnackedMessages && !this.#queue.closed) {
         this.#holding.resolve();
         this.#paused = () => done();
