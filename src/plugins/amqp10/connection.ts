@@ -206,6 +206,15 @@ export async function openConnection(
       `${context.service}: ${label()}: ${describe(ctx.error ?? connection.error)}`,
     ),
   );
+  // A frame rhea cannot take (a transfer after its link's detach, which RabbitMQ 3.10 sends
+  // when a reader closes mid-flow) comes as one of these events; rhea then ends the socket and
+  // 'disconnected' carries the error. Unheard, 'error' would be thrown from the socket's data
+  // handler, and 'protocol_error' printed with the frame's bytes (message bodies) to stderr.
+  for (const event of ['error', 'protocol_error']) {
+    connection.on(event, (error: unknown) =>
+      context.logger.debug?.(`${context.service}: ${label()}: ${describe(error)}`),
+    );
+  }
   let up = true;
   connection.on('connection_open', () => {
     if (!up) context.logger.info?.(`${context.service}: reconnected to ${label()}`);

@@ -5,7 +5,7 @@ import net, { type AddressInfo, type Server, type Socket } from 'node:net';
  * clients' connections without touching the broker other tests use. `cut()` resets every
  * socket; `refuse()` makes it accept new connections and reset each on its first bytes (a
  * dead broker behind a listening port), noting when each attempt came; `accept()` forwards
- * again.
+ * again. `inject(bytes)` sends bytes to every client as if the broker had sent them.
  */
 export class CutProxy {
   /** performance.now() of every connection attempt while refusing. */
@@ -60,6 +60,10 @@ export class CutProxy {
       upstream.destroy(); // the broker sees its client go
     }
     this.#pairs.clear();
+  }
+
+  inject(bytes: Uint8Array): void {
+    for (const [client] of this.#pairs) client.write(bytes);
   }
 
   refuse(): void {

@@ -184,4 +184,18 @@ describe.each(brokers)('amqp-1.0 reconnection on $name', (broker) => {
     await new Promise((done) => setTimeout(done, 300)); // (reconnecting, 50 ms would do)
     expect([proxy.forwarded, proxy.refused.length]).toEqual([2, 0]);
   });
+
+  it('a frame rhea cannot take (a transfer on a link never attached) fails the read, not the process', async () => {
+    const reader = await h.reader([unique('hostile')], { params: { reconnect: false } });
+    const reading = reader.receive();
+    proxy.inject(TRANSFER_ON_HANDLE_99);
+    const error = await reading.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(String((error as Error).cause)).toMatch(/handle 99/);
+  });
 });
+
+/** One AMQP frame on channel 0: a transfer performative (0x14) whose only field is handle 99. */
+const TRANSFER_ON_HANDLE_99 = Uint8Array.from([
+  0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x53, 0x14, 0xc0, 0x03, 0x01, 0x52, 0x63,
+]);
