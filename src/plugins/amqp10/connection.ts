@@ -20,7 +20,7 @@ import { tuneSocket } from '../../spi/socket.js';
 import { nodeTlsOptions } from '../../spi/tls.js';
 import type { PluginContext } from '../../spi/types.js';
 import type { Amqp10Params } from './parameters.js';
-import { Reconnector } from './reconnect.js';
+import { isForcedClose, Reconnector } from './reconnect.js';
 import { containerId } from './terminus.js';
 
 interface Endpoint {
@@ -166,35 +166,36 @@ export async function openConnection(
   try {
     await new Promise<void>((resolve, reject) => {
       let failures = 0;
-      const fail = (error: SinetError) => {
+      const errorOf = (ctx: EventContext) =>
+        toSinetError(ctx.error ?? connection.error, context.service, ConnectionError, {
+          type: 'amqp-1.0',
+          address: label(),
+          tls: current.tls,
+        });
+      const settle = (error?: SinetError) => {
         connection.removeListener('connection_open', onOpen);
-        reject(error);
-      };
-      const onOpen = () => {
         connection.removeListener('disconnected', onDown);
-        connection.removeListener('connection_error', onDown);
+        connection.removeListener('connection_error', onRefused);
         signal?.removeEventListener('abort', onAbort);
-        resolve();
+        if (error) reject(error);
+        else resolve();
       };
+      const onOpen = () => settle();
       const onDown = (ctx: EventContext) => {
-        const error = toSinetError(
-          ctx.error ?? connection.error,
-          context.service,
-          ConnectionError,
-          {
-            type: 'amqp-1.0',
-            address: label(),
-            tls: current.tls,
-          },
-        );
-        // Every broker tried once, or credentials refused: the caller hears it now.
-        if (++failures >= endpoints.length || error instanceof AuthorizationError) fail(error);
+        if (++failures >= endpoints.length) settle(errorOf(ctx));
+        // Without reconnect the list is still tried once, each broker in turn.
+        else if (!reconnector.pending) reconnector.attemptNow();
+      };
+      // A broker that answers and refuses (credentials, a resource limit) ends the open: rhea
+      // closes the connection, and no 'disconnected' follows but after a forced close.
+      const onRefused = (ctx: EventContext) => {
+        if (!isForcedClose(ctx.error)) settle(errorOf(ctx));
       };
       const onAbort = () =>
-        fail(new ConnectionError(`${context.service}: open aborted`, { cause: signal?.reason }));
+        settle(new ConnectionError(`${context.service}: open aborted`, { cause: signal?.reason }));
       connection.once('connection_open', onOpen);
       connection.on('disconnected', onDown);
-      connection.on('connection_error', onDown);
+      connection.on('connection_error', onRefused);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   } catch (error) {

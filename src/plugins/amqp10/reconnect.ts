@@ -7,6 +7,11 @@ import { type BackoffSettings, backoffDelay } from '../../spi/backoff.js';
  */
 const NON_FATAL = 'amqp:connection:forced';
 
+/** Whether a connection error is the broker's forced close, after which rhea may reconnect. */
+export function isForcedClose(error: unknown): boolean {
+  return (error as { condition?: string } | undefined)?.condition === NON_FATAL;
+}
+
 /**
  * Brings a lost connection back after a backoff, through rhea's public `reconnect()`. rhea
  * can do this itself (its `reconnect` option), but a reconnect it has scheduled cannot be
@@ -34,9 +39,7 @@ export class Reconnector {
       this.#failed = 0;
     });
     connection.on('connection_error', (ctx: EventContext) => {
-      if ((ctx.error as { condition?: string } | undefined)?.condition !== NON_FATAL) {
-        this.#refused = true;
-      }
+      if (!isForcedClose(ctx.error)) this.#refused = true;
     });
     connection.on('disconnected', () => this.#schedule());
   }
@@ -56,6 +59,11 @@ export class Reconnector {
     if (!this.settings || this.#stopped || this.#refused || this.#timer) return;
     const delay = backoffDelay(this.settings, this.#failed++);
     this.#timer = setTimeout(() => this.#attempt(), delay);
+  }
+
+  /** Tries the next broker of the list now, whatever the settings (opening walks it once). */
+  attemptNow(): void {
+    this.#attempt();
   }
 
   #attempt(): void {

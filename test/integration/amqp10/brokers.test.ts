@@ -95,6 +95,17 @@ describe.each(brokers)('amqp-1.0 on $name', (broker) => {
     expect((await next(await h.reader([queue], { params: broker.queue }))).text).toBe('via url');
   });
 
+  it('reconnect: false still tries each broker of the list once when opening', async () => {
+    const queue = unique('failover-once');
+    const params = { ...broker.queue, reconnect: false };
+    const brokers = ['127.0.0.1:1', `${broker.host}:${broker.port}`];
+    const writer = await h.writer(queue, { brokers, params });
+    await writer.publish(text('second broker'));
+    expect((await next(await h.reader([queue], { params: broker.queue }))).text).toBe(
+      'second broker',
+    );
+  });
+
   it('SASL: ANONYMOUS and PLAIN both work when allowed', async () => {
     const queue = unique('sasl');
     const anonymous = { ...broker.queue, sasl_mechanisms: ['ANONYMOUS'] };
