@@ -208,9 +208,11 @@ export async function openConnection(
     ),
   );
   // A frame rhea cannot take (a transfer after its link's detach, which RabbitMQ 3.10 sends
-  // when a reader closes mid-flow) comes as one of these events; rhea then ends the socket and
-  // 'disconnected' carries the error. Unheard, 'error' would be thrown from the socket's data
-  // handler, and 'protocol_error' printed with the frame's bytes (message bodies) to stderr.
+  // when a reader closes mid-flow) comes as one of these events, and so does a session the
+  // broker ends with an error (its links are gone); rhea then ends the socket and
+  // 'disconnected' carries the error, so the connection and its links come back or the
+  // reader and writer fail. Unheard, 'error' would be thrown from the socket's data handler,
+  // and 'protocol_error' printed with the frame's bytes (message bodies) to stderr.
   for (const event of ['error', 'protocol_error']) {
     connection.on(event, (error: unknown) =>
       context.logger.debug?.(`${context.service}: ${label()}: ${describe(error)}`),
@@ -248,15 +250,19 @@ const PASSING_CONDITIONS = new Set([
   'amqp:resource-locked',
 ]);
 
+/** Properties of rhea's errors that lead back to the client, and through it to the password. */
+const CLIENT_KEYS = ['connection', 'session', 'link'];
+
 /**
- * rhea's errors keep their connection, and through its SASL mechanism the password: what
- * becomes a cause is a copy without it (and so without the rest of the client).
+ * rhea's errors keep their connection, session or link, and through its SASL mechanism the
+ * password: what becomes a cause is a copy without them (and so without the rest of the client).
  */
 export function detached(error: unknown): unknown {
-  if (typeof error !== 'object' || error === null || !Object.hasOwn(error, 'connection')) {
-    return error;
-  }
-  const { connection: _connection, ...fields } = error as Record<string, unknown>;
+  if (typeof error !== 'object' || error === null) return error;
+  if (!CLIENT_KEYS.some((key) => Object.hasOwn(error, key))) return error;
+  const fields = Object.fromEntries(
+    Object.entries(error).filter(([key]) => !CLIENT_KEYS.includes(key)),
+  );
   if (!(error instanceof Error)) return fields;
   const copy = new Error(
     error.message,

@@ -193,9 +193,53 @@ describe.each(brokers)('amqp-1.0 reconnection on $name', (broker) => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(String((error as Error).cause)).toMatch(/handle 99/);
   });
+
+  it('a session the broker ends with an error fails the read, its cause leading to no client', async () => {
+    const reader = await h.reader([unique('ended')], { params: { reconnect: false } });
+    const reading = reader.receive();
+    proxy.inject(END_WITH_ERROR);
+    const error = await reading.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    const cause = (error as Error).cause as Record<string, unknown>;
+    expect(String(cause)).toMatch(/ended by the test/);
+    expect([cause.session, cause.connection, cause.link]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
 });
 
-/** One AMQP frame on channel 0: a transfer performative (0x14) whose only field is handle 99. */
-const TRANSFER_ON_HANDLE_99 = Uint8Array.from([
-  0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x53, 0x14, 0xc0, 0x03, 0x01, 0x52, 0x63,
+/** An AMQP frame on channel 0 carrying one performative (its descriptor code and fields). */
+function frame(code: number, fields: number[][]): Uint8Array {
+  const body = [0x00, 0x53, code, ...list(fields)];
+  const size = 8 + body.length;
+  return Uint8Array.from([
+    size >>> 24,
+    (size >>> 16) & 0xff,
+    (size >>> 8) & 0xff,
+    size & 0xff,
+    2,
+    0,
+    0,
+    0,
+    ...body,
+  ]);
+}
+
+/** A list8 of encoded values. */
+function list(items: number[][]): number[] {
+  const bytes = items.flat();
+  return [0xc0, bytes.length + 1, items.length, ...bytes];
+}
+
+/** A str8 (0xa1) or sym8 (0xa3). */
+const str = (type: number, s: string) => [type, s.length, ...new TextEncoder().encode(s)];
+
+/** A transfer (0x14) whose only field is handle 99 (smalluint). */
+const TRANSFER_ON_HANDLE_99 = frame(0x14, [[0x52, 99]]);
+
+/** An end (0x17) of the session with an error (0x1d): condition and description. */
+const END_WITH_ERROR = frame(0x17, [
+  [0x00, 0x53, 0x1d, ...list([str(0xa3, 'amqp:internal-error'), str(0xa1, 'ended by the test')])],
 ]);
