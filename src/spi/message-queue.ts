@@ -46,6 +46,11 @@ export class MessageQueue {
     return this.#closed;
   }
 
+  /** How many receives wait for a message (a pull-style reader hands them one each). */
+  get waiting(): number {
+    return this.#waiters.length;
+  }
+
   /** Queues a message from the client, or hands it to a pending `receive`. */
   push(message: ReceivedMessage): void {
     if (this.#closed) return;

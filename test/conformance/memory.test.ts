@@ -9,7 +9,7 @@ runConformanceSuite({
     seek: true,
     consumerGroup: (group) => ({ group_id: group }),
     identity: { unsupported: 'the memory broker lives in its process and dies with it' },
-    bufferSlack: { unsupported: "the broker is in the reader's process: its log is the buffer" },
+    bufferSlack: 0,
     headers: 'binary',
   },
   quietMs: 300,

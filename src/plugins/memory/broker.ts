@@ -1,6 +1,7 @@
 /**
- * An in-process broker: topics keep a bounded log (so readers can seek to the beginning) and
- * deliver each new message to every subscriber, or to one member per consumer group.
+ * An in-process broker: each topic keeps a log of its last `retain` messages, and readers
+ * read it through cursors, as Kafka consumers read partitions. A reader holds no messages of
+ * its own, so the log is all the memory a topic takes, however far a reader falls behind.
  */
 import type { MessageHeaders } from '../../spi/types.js';
 
@@ -11,47 +12,66 @@ export interface MemoryRecord {
   readonly headers: MessageHeaders | undefined;
 }
 
-export interface MemorySubscriber {
-  readonly group: string | undefined;
-  deliver(record: MemoryRecord): void;
+/** Where a reader (or every reader of one group) reads a topic next. */
+export interface Cursor {
+  offset: number;
 }
 
-class MemoryTopic {
-  readonly log: MemoryRecord[] = [];
-  firstOffset = 0;
-  readonly subscribers = new Set<MemorySubscriber>();
-  readonly #nextInGroup = new Map<string, number>();
+export class MemoryTopic {
+  /** Record `offset` is in slot `offset % retain`, once the ring is full. */
+  readonly #ring: MemoryRecord[] = [];
+  #firstOffset = 0;
+  #endOffset = 0;
+  /** Readers waiting for a message, woken by each append. */
+  readonly #listeners = new Set<() => void>();
+  /** The readers of a group share a cursor: each message goes to whichever asks first. */
+  readonly #groupCursors = new Map<string, Cursor>();
 
   constructor(
     readonly name: string,
     readonly retain: number,
   ) {}
 
+  get firstOffset(): number {
+    return this.#firstOffset;
+  }
+
   get endOffset(): number {
-    return this.firstOffset + this.log.length;
+    return this.#endOffset;
   }
 
   append(bytes: Uint8Array, headers: MessageHeaders | undefined): void {
-    const record: MemoryRecord = { topic: this.name, offset: this.endOffset, bytes, headers };
-    this.log.push(record);
-    if (this.log.length > this.retain) {
-      this.log.shift();
-      this.firstOffset++;
-    }
-    const groups = new Map<string, MemorySubscriber[]>();
-    for (const subscriber of this.subscribers) {
-      if (subscriber.group === undefined) subscriber.deliver(record);
-      else groups.set(subscriber.group, [...(groups.get(subscriber.group) ?? []), subscriber]);
-    }
-    for (const [group, members] of groups) {
-      const next = this.#nextInGroup.get(group) ?? 0;
-      members[next % members.length]!.deliver(record);
-      this.#nextInGroup.set(group, next + 1);
-    }
+    const offset = this.#endOffset++;
+    const record: MemoryRecord = { topic: this.name, offset, bytes, headers };
+    if (this.#ring.length < this.retain) this.#ring.push(record);
+    else this.#ring[offset % this.retain] = record;
+    if (this.#endOffset - this.#firstOffset > this.retain) this.#firstOffset++;
+    for (const wake of this.#listeners) wake();
   }
 
-  from(offset: number): MemoryRecord[] {
-    return this.log.slice(Math.max(0, offset - this.firstOffset));
+  /** The record at `offset`, if the log still has it. */
+  at(offset: number): MemoryRecord | undefined {
+    if (offset < this.#firstOffset || offset >= this.#endOffset) return undefined;
+    return this.#ring[offset % this.retain];
+  }
+
+  /** A new reader's cursor, at the end of the log; a group's, where the group is. */
+  cursor(group: string | undefined): Cursor {
+    if (group === undefined) return { offset: this.#endOffset };
+    let cursor = this.#groupCursors.get(group);
+    if (!cursor) {
+      cursor = { offset: this.#endOffset };
+      this.#groupCursors.set(group, cursor);
+    }
+    return cursor;
+  }
+
+  listen(wake: () => void): void {
+    this.#listeners.add(wake);
+  }
+
+  unlisten(wake: () => void): void {
+    this.#listeners.delete(wake);
   }
 }
 

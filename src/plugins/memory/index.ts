@@ -13,9 +13,10 @@ import type {
   WriterContext,
 } from '../../spi/types.js';
 import {
+  type Cursor,
   type MemoryBroker,
   type MemoryRecord,
-  type MemorySubscriber,
+  type MemoryTopic,
   memoryBroker,
 } from './broker.js';
 
@@ -69,56 +70,102 @@ class MemoryWriter implements PluginWriter {
   }
 }
 
+/**
+ * Reads each topic's log through a cursor: a message is taken from the log when `receive`
+ * asks for it, so nothing waits in the reader. One that falls more than `retain` messages
+ * behind loses the oldest, as a broker's retention would drop them, and says so.
+ */
 class MemoryReader implements PluginReader {
+  /** Hands messages to receives that wait; it never holds one (see #wake). */
   readonly #queue = new MessageQueue();
-  readonly #subscriber: MemorySubscriber;
+  #reading: { topic: MemoryTopic; cursor: Cursor }[] = [];
+  /** Which topic to look at first: the topics take turns. */
+  #turn = 0;
   #broker: MemoryBroker | undefined;
+  #received = 0;
 
-  constructor(private readonly context: ReaderContext) {
-    this.#subscriber = {
-      group: paramsOf(context, MEMORY_PARAMETERS).group_id,
-      deliver: (record) => this.#queue.push(toMessage(record)),
-    };
-  }
+  constructor(private readonly context: ReaderContext) {}
 
   async open(): Promise<void> {
-    this.#broker = brokerOf(this.context);
-    for (const topic of this.context.topics)
-      this.#broker.topic(topic).subscribers.add(this.#subscriber);
+    const broker = brokerOf(this.context);
+    const { group_id } = paramsOf(this.context, MEMORY_PARAMETERS);
+    this.#reading = this.context.topics.map((name) => {
+      const topic = broker.topic(name);
+      topic.listen(this.#wake);
+      return { topic, cursor: topic.cursor(group_id) };
+    });
+    this.#broker = broker;
   }
 
   receive(options?: CallOptions): Promise<ReceivedMessage | undefined> {
-    return this.#queue.receive(options);
+    const message = this.#queue.closed ? undefined : this.#take();
+    return message ? Promise.resolve(message) : this.#queue.receive(options);
   }
 
-  /** Replays each topic's retained log from its oldest record. */
-  async seekToBeginning(): Promise<void> {
-    const broker = this.#requireOpen();
-    this.#queue.clear();
-    for (const topic of this.context.topics) {
-      for (const record of broker.topic(topic).from(0)) this.#queue.push(toMessage(record));
+  /** A message came: as many as wait get one. */
+  readonly #wake = (): void => {
+    while (this.#queue.waiting > 0) {
+      const message = this.#take();
+      if (!message) return;
+      this.#queue.push(message);
     }
+  };
+
+  #take(): ReceivedMessage | undefined {
+    const count = this.#reading.length;
+    for (let i = 0; i < count; i++) {
+      const index = (this.#turn + i) % count;
+      const { topic, cursor } = this.#reading[index]!;
+      if (cursor.offset < topic.firstOffset) this.#fellBehind(topic, cursor);
+      const record = topic.at(cursor.offset);
+      if (record) {
+        cursor.offset++;
+        this.#turn = (index + 1) % count;
+        this.#received++;
+        return toMessage(record);
+      }
+    }
+    return undefined;
   }
 
-  /** Drops what is buffered: only messages published from now on are read. */
+  #fellBehind(topic: MemoryTopic, cursor: Cursor): void {
+    const lost = topic.firstOffset - cursor.offset;
+    this.context.logger.warn(
+      `memory: the reader of "${topic.name}" fell behind the ${topic.retain} messages the ` +
+        `topic keeps (retain): ${lost} are gone`,
+    );
+    cursor.offset = topic.firstOffset;
+  }
+
+  /** Reads each topic's retained log from its oldest record. */
+  async seekToBeginning(): Promise<void> {
+    this.#requireOpen();
+    for (const { topic, cursor } of this.#reading) cursor.offset = topic.firstOffset;
+  }
+
+  /** Only messages published from now on are read. */
   async seekToEnd(): Promise<void> {
     this.#requireOpen();
-    this.#queue.clear();
+    for (const { topic, cursor } of this.#reading) cursor.offset = topic.endOffset;
   }
 
   async close(): Promise<void> {
-    if (this.#broker) {
-      for (const topic of this.context.topics)
-        this.#broker.topic(topic).subscribers.delete(this.#subscriber);
-      this.#broker = undefined;
-    }
+    for (const { topic } of this.#reading) topic.unlisten(this.#wake);
+    this.#broker = undefined;
     this.#queue.close();
   }
 
-  #requireOpen(): MemoryBroker {
+  metrics(): unknown {
+    return { received: this.#received, buffered: this.#queue.size };
+  }
+
+  resetMetrics(): void {
+    this.#received = 0;
+  }
+
+  #requireOpen(): void {
     if (!this.#broker)
       throw new NotOpenError(`memory reader for "${this.context.topics.join(',')}" is not open`);
-    return this.#broker;
   }
 }
 
