@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadValueType } from '../api/value-type.js';
 import { findConfigFile, readConfigFile, searchedPaths } from '../config/find.js';
 import { resolveService } from '../config/resolve.js';
 import { type ConfigDocument, parseConfigDocument } from '../config/services.js';
@@ -46,6 +47,15 @@ async function problems(config: ConfigDocument): Promise<string[]> {
       }
       if (!registry.valueTypeNames().includes(resolved.valueType)) {
         found.push(`${at('value_type')}: unknown "${resolved.valueType}"`);
+      } else {
+        // The args of `value_type: {name, args}`, checked as a reader or writer would.
+        const located = (message: string) =>
+          message.replace(`service "${definition.name}": `, `${at('').slice(0, -1)}: `);
+        await loadValueType(resolved, registry, {
+          warn: (message) => found.push(located(message)),
+        }).catch((error: unknown) =>
+          found.push(located(error instanceof Error ? error.message : String(error))),
+        );
       }
       if (
         resolved.dataCompression &&

@@ -138,6 +138,8 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
         'config:',
         '  s: {type: pigeon, receive_timeout_ms: soon}',
         '  m: {type: mqtt, type_spec: {retian: true, qos: high, will: {topic: 1, payload: x}}}',
+        '  i: {type: mqtt, value_type: {name: image, args: {img_format: .gif, img_params: [1]}}}',
+        '  t: {type: mqtt, value_type: {name: text, args: {encoding: latin1}}}',
       ].join('\n'),
     );
     const bad = cli(['config', '--config-file', join(dir, 'bad.yml')]);
@@ -149,6 +151,10 @@ describe('sinetstream CLI on the embedded broker', { timeout: 60_000 }, () => {
     expect(bad.stdout).toMatch(
       /problem: .*config\.m: parameter retian .*\(did you mean retain\?\)$/m,
     );
+    expect(bad.stdout).toMatch(
+      /problem: .*bad\.yml: config\.i: value_type image: parameter args\.img_format: ".gif"/,
+    );
+    expect(bad.stdout).toMatch(/config\.t: value_type text: takes no args; args\.encoding/);
   });
 
   it("runs the tutorial's Reader and Writer against a broker given with -b", async () => {
