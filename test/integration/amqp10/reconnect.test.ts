@@ -185,22 +185,22 @@ describe.each(brokers)('amqp-1.0 reconnection on $name', (broker) => {
     expect([proxy.forwarded, proxy.refused.length]).toEqual([2, 0]);
   });
 
-  it('a frame rhea cannot take (a transfer on a link never attached) fails the read, not the process', async () => {
+  /** What a read pending on a reader without reconnect fails with once `frame` arrives. */
+  async function readFailure(frame: Uint8Array): Promise<Error> {
     const reader = await h.reader([unique('hostile')], { params: { reconnect: false } });
     const reading = reader.receive();
-    proxy.inject(TRANSFER_ON_HANDLE_99);
+    proxy.inject(frame);
     const error = await reading.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
-    expect(String((error as Error).cause)).toMatch(/handle 99/);
+    return error as Error;
+  }
+
+  it('a frame rhea cannot take (a transfer on a link never attached) fails the read, not the process', async () => {
+    expect(String((await readFailure(TRANSFER_ON_HANDLE_99)).cause)).toMatch(/handle 99/);
   });
 
   it('a session the broker ends with an error fails the read, its cause leading to no client', async () => {
-    const reader = await h.reader([unique('ended')], { params: { reconnect: false } });
-    const reading = reader.receive();
-    proxy.inject(END_WITH_ERROR);
-    const error = await reading.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectionError);
-    const cause = (error as Error).cause as Record<string, unknown>;
+    const cause = (await readFailure(END_WITH_ERROR)).cause as Record<string, unknown>;
     expect(String(cause)).toMatch(/ended by the test/);
     expect([cause.session, cause.connection, cause.link]).toEqual([
       undefined,
