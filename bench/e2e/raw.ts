@@ -4,6 +4,7 @@
  * hands each payload to the inbox.
  */
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import {
   Admin,
   Consumer,
@@ -60,6 +61,8 @@ async function rawMqtt(
   reader.on('message', (_topic, payload) => inbox.take(payload));
   await reader.subscribeAsync(topic, { qos });
   const writer = await mqtt.connectAsync(url, { reconnectPeriod: 0 }, false);
+  // As our plugin does at each connect.
+  for (const client of [reader, writer]) (client.stream as Socket).setNoDelay(true);
   const send: Send = async (payload) => {
     await writer.publishAsync(
       topic,

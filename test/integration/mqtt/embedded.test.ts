@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, createServer, Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { newTopic, roundTrip, writer } from './clients.js';
+import { newTopic, reader, roundTrip, writer } from './clients.js';
 
 /** Publishes to `held/...` wait at the broker until the test releases them. */
 const held: (() => void)[] = [];
@@ -84,6 +84,28 @@ describe('mqtt publish acknowledgement (test broker)', () => {
     }
     await Promise.all(all);
     expect(most).toBe(2);
+  });
+});
+
+describe('mqtt sockets (test broker)', () => {
+  it('send at once: Nagle is off on the reader and writer connections', async () => {
+    const tuned: number[] = [];
+    const spy = vi.spyOn(Socket.prototype, 'setNoDelay').mockImplementation(function (
+      this: Socket,
+      noDelay?: boolean,
+    ) {
+      if (noDelay !== false && this.remotePort === port) tuned.push(this.localPort ?? 0);
+      return this;
+    });
+    try {
+      const service = { type: 'mqtt', brokers: `127.0.0.1:${port}` };
+      const topic = newTopic('nodelay');
+      await using _source = await reader(service, { topics: topic }).open();
+      await using _sink = await writer(service, { topic }).open();
+      expect(new Set(tuned).size).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
