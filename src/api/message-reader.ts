@@ -262,7 +262,8 @@ export class MessageReader<
           const handled = taken;
           taken = undefined;
           held?.end();
-          if (handled.settle) await this.#settle(handled);
+          const settling = this.#settle(handled);
+          if (settling) await settling;
         }
         const asked = telemetry ? performance.now() : undefined;
         taken = await this.#receive(reader);
@@ -287,32 +288,61 @@ export class MessageReader<
     }
   }
 
-  async #settle(message: ReceivedMessage): Promise<void> {
-    if (!message.settle || this.closed.signal.aborted) return;
+  /**
+   * Acknowledges a message the user is done with. Not an async function: a plugin whose
+   * settle is synchronous (most) costs the loop no promise and no await per message.
+   */
+  #settle(message: ReceivedMessage): Promise<void> | undefined {
+    if (!message.settle || this.closed.signal.aborted) return undefined;
+    let settling: void | Promise<void>;
     try {
-      await message.settle();
+      settling = message.settle();
     } catch (error) {
-      throw error instanceof SinetError
-        ? error
-        : new SinetError(`${this.describe()}: acknowledging a message failed`, { cause: error });
+      throw this.#settleError(error);
     }
+    return settling?.catch((error: unknown) => {
+      throw this.#settleError(error);
+    });
   }
 
-  /** The next message, or undefined on timeout or close. */
-  async #receive(reader: PluginReader): Promise<ReceivedMessage | undefined> {
-    if (this.closed.signal.aborted) return undefined;
+  #settleError(error: unknown): SinetError {
+    return error instanceof SinetError
+      ? error
+      : new SinetError(`${this.describe()}: acknowledging a message failed`, { cause: error });
+  }
+
+  /**
+   * The next message, or undefined on timeout or close. One `then` on the plugin's promise,
+   * not an async function awaiting it: a microtask less per message.
+   */
+  #receive(reader: PluginReader): Promise<ReceivedMessage | undefined> {
+    if (this.closed.signal.aborted) return Promise.resolve(undefined);
     const options = this.#receiveOptions;
     this.#armTimer();
+    let receiving: Promise<ReceivedMessage | undefined>;
     try {
-      return await reader.receive(options);
+      receiving = reader.receive(options);
     } catch (error) {
-      if (options.signal.aborted) return undefined;
-      throw error;
-    } finally {
-      this.#waiting = false;
-      const timer = this.#timer;
-      if (isNodeTimer(timer)) timer.unref();
+      receiving = Promise.reject(error);
     }
+    return receiving.then(
+      (message) => {
+        this.#received();
+        return message;
+      },
+      (error: unknown) => {
+        this.#received();
+        if (options.signal.aborted) return undefined;
+        throw error;
+      },
+    );
+  }
+
+  /** A receive ended: the timer no longer keeps the process alive. */
+  #received(): void {
+    this.#waiting = false;
+    const timer = this.#timer;
+    if (isNodeTimer(timer)) timer.unref();
   }
 
   #armTimer(): void {

@@ -297,6 +297,51 @@ describe('acknowledgement and bad messages', () => {
     expect(settled).toEqual(['#0', '#1']);
   });
 
+  it.each([
+    [
+      'throws',
+      () => {
+        throw new Error('link gone');
+      },
+    ],
+    ['rejects', () => Promise.reject(new Error('link gone'))],
+  ])(
+    'a settle that %s ends the iteration with SinetError, the cause kept',
+    async (_how, settle) => {
+      const { createMessageEncoder } = await import('../../src/index.js');
+      const bytes = (await createMessageEncoder({ noConfig: true })).encode(Uint8Array.of(1));
+      const failing: BrokerPlugin = {
+        ...scriptedPlugin([], []),
+        createReader: (context) => {
+          const queue = new MessageQueue();
+          return {
+            open: async () => {
+              for (let i = 0; i < 2; i++)
+                queue.push({ bytes, topic: context.topics[0]!, raw: i, settle });
+            },
+            receive: (options) => queue.receive(options),
+            close: async () => queue.close(),
+          };
+        },
+      };
+      await using reader = await new MessageReader({
+        config: { s: { type: 'scripted', topic: 't' } },
+        registry: createRegistry().registerBroker('scripted', failing),
+        receiveTimeoutMs: 50,
+      }).open();
+      const seen: number[] = [];
+      const reading = (async () => {
+        for await (const message of reader) seen.push(message.value[0]!);
+      })();
+      await expect(reading).rejects.toMatchObject({
+        name: 'SinetError',
+        message: expect.stringMatching(/acknowledging a message failed/),
+        cause: { message: 'link gone' },
+      });
+      expect(seen).toEqual([1]);
+    },
+  );
+
   it('ends iteration with InvalidMessageError for a bad message, then goes on with the next', async () => {
     const settled: string[] = [];
     const { createMessageEncoder } = await import('../../src/index.js');
