@@ -35,7 +35,7 @@ export const MEMORY_PARAMETERS = {
 
 function brokerOf(context: WriterContext | ReaderContext): MemoryBroker {
   const { retain } = paramsOf(context, MEMORY_PARAMETERS);
-  return memoryBroker(context.brokers[0] ?? 'default', Math.max(1, retain));
+  return memoryBroker(context.brokers[0] ?? 'default', Math.max(1, Math.floor(retain)));
 }
 
 class MemoryWriter implements PluginWriter {
