@@ -28,11 +28,11 @@ export class MessageQueue {
   #closed = false;
   #paused = false;
   /**
-   * The signal last listened to. A reader passes the same signal to receive after receive:
-   * one listener on it serves them all (adding and removing one per wait cost more than the
+   * The signals listened to. A reader passes the same signal to receive after receive: one
+   * listener on each serves all its waits (adding and removing one per wait cost more than the
    * rest of the wait).
    */
-  #listening: AbortSignal | undefined;
+  readonly #listened = new WeakSet<AbortSignal>();
 
   constructor(options: MessageQueueOptions = {}) {
     this.#options = options;
@@ -100,8 +100,8 @@ export class MessageQueue {
     if (this.#closed) return Promise.resolve(undefined);
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (signal && signal !== this.#listening) {
-      this.#listening = signal;
+    if (signal && !this.#listened.has(signal)) {
+      this.#listened.add(signal);
       signal.addEventListener('abort', () => this.#abortWaiters(signal), { once: true });
     }
     return new Promise((resolve, reject) => {
@@ -111,7 +111,6 @@ export class MessageQueue {
 
   /** Rejects the receives waiting with `signal`, with its reason. */
   #abortWaiters(signal: AbortSignal): void {
-    if (this.#listening === signal) this.#listening = undefined;
     const waiting = this.#waiters.splice(0);
     for (const waiter of waiting) {
       if (waiter.signal === signal) waiter.reject(signal.reason);

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { backoffDelay, MessageQueue, parseBroker } from '../../src/spi/index.js';
@@ -61,6 +62,21 @@ describe('MessageQueue', () => {
     const third = queue.receive({ signal: fresh.signal });
     queue.push(message(3));
     expect((await third)?.raw).toBe(3);
+  });
+
+  it('listens once to each signal, however receives alternate between signals', async () => {
+    const queue = new MessageQueue();
+    const signals = [new AbortController(), new AbortController()];
+    for (let i = 0; i < 20; i++) {
+      const receiving = queue.receive({ signal: signals[i % 2]!.signal });
+      queue.push(message(i));
+      expect((await receiving)?.raw).toBe(i);
+    }
+    expect(signals.map((c) => getEventListeners(c.signal, 'abort').length)).toEqual([1, 1]);
+    const waiting = queue.receive({ signal: signals[1]!.signal });
+    signals[0]!.abort(new Error('first'));
+    signals[1]!.abort(new Error('second'));
+    await expect(waiting).rejects.toThrow('second');
   });
 
   it('resolves pending receives with undefined on close, and fails them on fail', async () => {
