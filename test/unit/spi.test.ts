@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
+import { InFlight } from '../../src/spi/in-flight.js';
 import { backoffDelay, MessageQueue, parseBroker } from '../../src/spi/index.js';
 import { byteArrayValueType, textValueType } from '../../src/value-types/index.js';
 
@@ -116,5 +117,22 @@ describe('value types', () => {
     const bytes = Uint8Array.of(1);
     expect(byteArrayValueType.serialize(bytes)).toBe(bytes);
     expect(() => byteArrayValueType.serialize(1 as unknown as Uint8Array)).toThrow(/Uint8Array/);
+  });
+});
+
+describe('InFlight', () => {
+  it('idle() resolves at once with nothing under way, else when the last one ends', async () => {
+    const inFlight = new InFlight();
+    await inFlight.idle();
+    inFlight.start();
+    inFlight.start();
+    let idle = false;
+    const waiting = [inFlight.idle(), inFlight.idle()].map((p) => p.then(() => (idle = true)));
+    inFlight.end();
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    inFlight.end();
+    await Promise.all(waiting);
+    expect(idle).toBe(true);
   });
 });

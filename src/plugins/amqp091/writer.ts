@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Channel, ConfirmChannel, Message, Options } from 'amqplib';
 import { ConnectionError, NotOpenError, PublishError } from '../../errors.js';
+import { InFlight } from '../../spi/in-flight.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type {
   MessageHeaders,
@@ -26,8 +27,7 @@ export class Amqp091Writer implements PluginWriter {
   /** Message ids the broker returned as unroutable, until their confirm arrives. */
   readonly #returned = new Set<string>();
   /** Publishes waiting for their confirm; close() waits until none is left. */
-  #inFlight = 0;
-  #drained: PromiseWithResolvers<void> | undefined;
+  readonly #inFlight = new InFlight();
   #sequence = 0;
   #closeRequested = false;
   readonly #closedWhileDown = rejectable();
@@ -84,14 +84,14 @@ export class Amqp091Writer implements PluginWriter {
     if (options.headers) properties.headers = headersTable(options.headers);
     const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.#confirm) {
-      this.#inFlight++;
+      this.#inFlight.start();
       try {
         await this.#publishUntilConfirmed(connection, content, properties, id);
       } catch (error) {
         this.#failed++;
         throw error;
       } finally {
-        if (--this.#inFlight === 0) this.#drained?.resolve();
+        this.#inFlight.end();
       }
     } else {
       // A channel that is up is taken as it is: no promise per message to wait on.
@@ -186,10 +186,7 @@ export class Amqp091Writer implements PluginWriter {
     this.#closeRequested = true;
     // Publishes confirm on a live connection; waiting for one that is down could take forever.
     if (!connection.ready) this.#abandonWaiting();
-    if (this.#inFlight > 0) {
-      this.#drained = Promise.withResolvers();
-      await this.#drained.promise;
-    }
+    await this.#inFlight.idle();
     this.#abandonWaiting();
     this.#connection = undefined;
     await connection.close();

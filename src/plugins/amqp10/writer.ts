@@ -1,5 +1,6 @@
 import type { Delivery, EventContext, Sender } from 'rhea';
 import { ConnectionError, NotOpenError, PublishError, type SinetError } from '../../errors.js';
+import { InFlight } from '../../spi/in-flight.js';
 import { paramsOf } from '../../spi/parameters.js';
 import type { CallOptions, PluginWriter, PublishOptions, WriterContext } from '../../spi/types.js';
 import { toMessage } from './body.js';
@@ -35,8 +36,7 @@ export class Amqp10Writer implements PluginWriter {
   readonly #settled: boolean;
   readonly #pending = new Map<Delivery, Pending>();
   /** Publishes waiting for their outcome; close() waits until none is left. */
-  #inFlight = 0;
-  #drained: PromiseWithResolvers<void> | undefined;
+  readonly #inFlight = new InFlight();
   /** Publishers waiting for link credit. */
   readonly #waiting = new Set<() => void>();
   #opened: OpenedConnection | undefined;
@@ -131,13 +131,13 @@ export class Amqp10Writer implements PluginWriter {
         const delivery = sender.send(message);
         if (this.#settled) break;
         // Counted while the broker's answer is awaited: close() waits for those.
-        this.#inFlight++;
+        this.#inFlight.start();
         try {
           outcome = await new Promise<Outcome>((resolve, reject) =>
             this.#pending.set(delivery, { resolve, reject }),
           );
         } finally {
-          if (--this.#inFlight === 0) this.#drained?.resolve();
+          this.#inFlight.end();
         }
       }
       this.#published++;
@@ -195,10 +195,7 @@ export class Amqp10Writer implements PluginWriter {
       this.#failAll(this.#linkError);
     }
     // Flush: wait for the outcomes of what is in flight.
-    if (this.#inFlight > 0) {
-      this.#drained = Promise.withResolvers();
-      await this.#drained.promise;
-    }
+    await this.#inFlight.idle();
     this.#sender = undefined;
     this.#wake();
     await opened.close();
