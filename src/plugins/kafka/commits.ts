@@ -1,5 +1,6 @@
 import type { Consumer } from '@platformatic/kafka';
 import type { Logger } from '../../spi/types.js';
+import { LastOffsets } from './offsets.js';
 
 /**
  * Commits consumed positions of a consumer group every `intervalMs` and on close, like
@@ -7,10 +8,8 @@ import type { Logger } from '../../spi/types.js';
  * a message when the consistency level says it counts as consumed.
  */
 export class Commits {
-  /** Per topic and partition, the offset of the last message consumed: by topic, then
-   * partition number, since a `topic:partition` key made and hashed per message, and the
-   * bigint one past the offset, cost ten times the lookups. */
-  readonly #pending = new Map<string, Map<number, bigint>>();
+  /** Per topic and partition, the offset of the last message consumed, not yet committed. */
+  readonly #pending = new LastOffsets();
   /** The reader's consumer of the moment: it replaces it after losing the cluster. */
   readonly #consumer: () => Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
   readonly #logger: Logger;
@@ -31,23 +30,19 @@ export class Commits {
 
   /** Records that the message at `offset` was consumed: the group resumes after it. */
   mark(topic: string, partition: number, offset: bigint): void {
-    let partitions = this.#pending.get(topic);
-    if (!partitions) {
-      partitions = new Map();
-      this.#pending.set(topic, partitions);
-    }
-    const known = partitions.get(partition);
-    if (known === undefined || known < offset) partitions.set(partition, offset);
+    this.#pending.advance(topic, partition, offset);
   }
 
   flush(): Promise<void> {
     const consumer = this.#consumer();
     // Without a consumer (reconnecting) the positions wait for the next flush.
-    if (this.#pending.size === 0 || !consumer) return this.#inflight;
-    const offsets: { topic: string; partition: number; offset: bigint; leaderEpoch: number }[] = [];
-    for (const [topic, partitions] of this.#pending)
-      for (const [partition, last] of partitions)
-        offsets.push({ topic, partition, offset: last + 1n, leaderEpoch: -1 });
+    if (this.#pending.empty || !consumer) return this.#inflight;
+    const offsets = [...this.#pending.entries()].map(([topic, partition, last]) => ({
+      topic,
+      partition,
+      offset: last + 1n,
+      leaderEpoch: -1,
+    }));
     this.#pending.clear();
     this.#inflight = this.#inflight
       .then(() => consumer.commit({ offsets }))

@@ -21,6 +21,7 @@ import type {
 import { Commits } from './commits.js';
 import { connectionOptions, connectTarget, probeBrokers } from './connection.js';
 import { retriable, translate } from './errors.js';
+import { LastOffsets } from './offsets.js';
 import { KAFKA_PARAMETERS, type KafkaParams } from './parameters.js';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -61,10 +62,8 @@ export class KafkaReader implements PluginReader {
   #stream: Stream | undefined;
   #commits: Commits | undefined;
   /** Per topic and partition, the offset of the last message queued: a restarted stream
-   * resumes after it (without a group) or skips up to it (in a group). By topic, then
-   * partition number, not by a `topic:partition` key: making and hashing that string, and a
-   * bigint one past the offset, for every delivery cost ten times the lookups. */
-  readonly #positions = new Map<string, Map<number, bigint>>();
+   * resumes after it (without a group) or skips up to it (in a group). */
+  readonly #positions = new LastOffsets();
   /** Per `topic:partition`, where the stream started (a reader without a group). */
   readonly #starts = new Map<string, bigint>();
   /** Set once `open` has succeeded; failures before that are open's to report. */
@@ -187,16 +186,9 @@ export class KafkaReader implements PluginReader {
       if (!this.#starts.has(key)) this.#starts.set(key, offset);
     stream.on('data', (message: KafkaMessage) => {
       if (!this.#owns(message)) return;
-      let positions = this.#positions.get(message.topic);
-      if (!positions) {
-        positions = new Map();
-        this.#positions.set(message.topic, positions);
-      }
-      const last = positions.get(message.partition);
-      // Already queued before the stream restarted (it restarts from the group's committed
-      // position, which may be behind).
-      if (last !== undefined && message.offset <= last) return;
-      positions.set(message.partition, message.offset);
+      // Not past the last one queued: queued before the stream restarted (it restarts from
+      // the group's committed position, which may be behind).
+      if (!this.#positions.advance(message.topic, message.partition, message.offset)) return;
       this.#queue.push(this.#toReceived(message));
     });
     stream.on('error', (error: unknown) => this.#lost(consumer, error, { stream }));
@@ -282,8 +274,8 @@ export class KafkaReader implements PluginReader {
   #resumePoint(): StartAt {
     if (this.#groupId !== undefined) return { mode: 'committed' };
     const offsets = new Map(this.#starts);
-    for (const [topic, positions] of this.#positions)
-      for (const [partition, last] of positions) offsets.set(`${topic}:${partition}`, last + 1n);
+    for (const [topic, partition, last] of this.#positions.entries())
+      offsets.set(`${topic}:${partition}`, last + 1n);
     if (offsets.size === 0) return { mode: 'committed' };
     return {
       mode: 'manual',
