@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Consistency, TARGETS } from './targets.js';
-import { foldedStacks, type ProfileNode, profileSlice, shares } from './time-shares.js';
+import { foldedStacks, frameName, profileSlice, shares } from './time-shares.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -50,10 +50,8 @@ async function main(): Promise<void> {
   for (const [owner, us] of usPerMessage) {
     if (us >= 0.05) console.log(`| ${owner} | ${us.toFixed(2)} |`);
   }
-  const frame = ({ callFrame }: ProfileNode) =>
-    `${callFrame.functionName || '(anonymous)'} ${callFrame.url.replace(/^.*\/(node_modules|src|dist)\//, '$1/')}`;
   console.log('\n| function (self time) | share |\n|---|---|');
-  for (const [name, share] of shares(profile, frame).slice(0, 20)) {
+  for (const [name, share] of shares(profile, frameName).slice(0, 20)) {
     console.log(`| ${name} | ${(share * 100).toFixed(1)} % |`);
   }
   console.log(`\nprofile: ${file}`);

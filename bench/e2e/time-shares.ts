@@ -36,6 +36,12 @@ export function ownerOf(node: ProfileNode): string {
   return url;
 }
 
+/** A frame as a person reads it: the function, and its file from the package or repo root. */
+export function frameName({ callFrame }: ProfileNode): string {
+  const where = callFrame.url.replace(/^.*\/(node_modules|src|dist|bench)\//, '$1/');
+  return `${callFrame.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
+}
+
 /** Self time by `key` of the sampled frame, as shares of the whole, largest first. */
 export function shares(
   profile: CpuProfile,
@@ -63,13 +69,6 @@ export function foldedStacks(profile: CpuProfile): string {
   const parent = new Map<number, number>();
   for (const node of profile.nodes)
     for (const child of node.children ?? []) parent.set(child, node.id);
-  const name = ({ callFrame }: ProfileNode) => {
-    const where = callFrame.url.replace(/^.*\/(node_modules|src|dist|bench)\//, '$1/');
-    return `${callFrame.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`.replaceAll(
-      ';',
-      ',',
-    );
-  };
   const weights = new Map<number, number>();
   profile.samples.forEach((id, i) => {
     weights.set(id, (weights.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
@@ -79,7 +78,8 @@ export function foldedStacks(profile: CpuProfile): string {
     const frames: string[] = [];
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const node = byId.get(at)!;
-      if (node.callFrame.functionName !== '(root)') frames.push(name(node));
+      if (node.callFrame.functionName !== '(root)')
+        frames.push(frameName(node).replaceAll(';', ','));
     }
     lines.push(`${frames.reverse().join(';')} ${Math.round(weight)}`);
   }
